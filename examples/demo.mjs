@@ -1,0 +1,72 @@
+// A demo API with a route for every kind of failure. `npm start` runs it on
+// localhost and prints curl lines to try; every error answers the envelope.
+import Fastify from 'fastify'
+import createError from 'http-errors'
+import errorEnvelope, { conflict, notFound, serverOptions, unauthorized, unprocessable } from 'error-envelope'
+
+const port = Number(process.env.PORT ?? 3000)
+const host = process.env.HOST ?? '127.0.0.1'
+
+const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...serverOptions() })
+await app.register(errorEnvelope)
+
+const widgets = new Map([['w_1', { id: 'w_1', name: 'Sprocket' }]])
+
+app.get('/widgets/:id', async (request) => {
+  const widget = widgets.get(request.params.id)
+  if (widget === undefined) throw notFound(`Widget ${request.params.id} not found`, { param: 'id' })
+  return widget
+})
+
+app.post('/widgets', {
+  schema: {
+    body: {
+      type: 'object',
+      required: ['name', 'email'],
+      properties: {
+        name: { type: 'string', minLength: 3 },
+        email: { type: 'string', format: 'email' },
+        tags: { type: 'array', items: { type: 'string' } }
+      }
+    }
+  }
+}, async (request, reply) => {
+  if (request.body.email === 'taken@example.com') {
+    throw unprocessable('Email already registered', { details: [{ field: 'email', message: 'is already taken' }] })
+  }
+  if ([...widgets.values()].some((widget) => widget.name === request.body.name)) {
+    throw conflict(`A widget named ${request.body.name} exists`, { param: 'name' })
+  }
+  const widget = { id: `w_${widgets.size + 1}`, name: request.body.name }
+  widgets.set(widget.id, widget)
+  return reply.code(201).send(widget)
+})
+
+app.get('/private', async (request) => {
+  if (request.headers.authorization !== 'Bearer demo') throw unauthorized('Invalid API key')
+  return { secret: 'only for you' }
+})
+
+app.get('/legacy', async () => { throw createError(410, 'This endpoint was retired') })
+app.get('/crash', async () => { throw new Error('connection to db-primary:5432 refused (password=hunter2)') })
+
+await app.listen({ port, host })
+
+const base = `http://${host}:${app.server.address().port}`
+const tries = [
+  ['a widget', `curl -i ${base}/widgets/w_1`],
+  ['404 from a helper', `curl -i ${base}/widgets/w_9`],
+  ['404 for an unknown path', `curl -i ${base}/nothing-here`],
+  ['405 with Allow', `curl -i -X DELETE ${base}/widgets/w_1`],
+  ['501 for an unknown method', `curl -i -X PROPFIND ${base}/widgets/w_1`],
+  ['422 naming every bad field', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"x","email":"nope"}'`],
+  ['400 malformed JSON', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":'`],
+  ['422 business rule', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Gear","email":"taken@example.com"}'`],
+  ['409 conflict', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Sprocket","email":"a@example.com"}'`],
+  ['401 with WWW-Authenticate', `curl -i ${base}/private`],
+  ['410 from http-errors', `curl -i ${base}/legacy`],
+  ['500, masked', `curl -i ${base}/crash`],
+  ['your own request id', `curl -i -H 'X-Request-Id: my-trace-1' ${base}/widgets/w_9`]
+]
+process.stdout.write(`\nerror-envelope demo on ${base}; try:\n\n`)
+for (const [what, line] of tries) process.stdout.write(`  # ${what}\n  ${line}\n\n`)

@@ -1,0 +1,50 @@
+import fp from 'fastify-plugin'
+import { errorEnvelopePlugin } from './lib/plugin.js'
+
+/**
+ * The Fastify plugin: one error handler, a 404/405/501 fallback, request ids
+ * and logging, so that every failure answers with the documented envelope.
+ * Register it before the routes.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify'
+ * import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
+ *
+ * const app = Fastify({ logger: true, ...serverOptions() })
+ * await app.register(errorEnvelope)
+ * app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+ * ```
+ */
+export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '5.x', name: 'error-envelope' })
+export default errorEnvelope
+
+export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './lib/api-error.js'
+export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './lib/codes.js'
+export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './lib/envelope.js'
+export {
+  badGateway,
+  badRequest,
+  conflict,
+  forbidden,
+  gatewayTimeout,
+  internalError,
+  methodNotAllowed,
+  notFound,
+  notImplemented,
+  serviceUnavailable,
+  tooManyRequests,
+  unauthorized,
+  unprocessable,
+  type MethodNotAllowedOptions,
+  type RetryAfterOptions,
+  type UnauthorizedOptions
+} from './lib/helpers.js'
+export { errorForLog, type LoggedError } from './lib/log-error.js'
+export { defaultErrorHeaders, normalizeError, type NormalizeSettings } from './lib/normalize.js'
+export { STANDARD_METHODS } from './lib/not-found.js'
+export type { ErrorEnvelopeOptions, LogLevel, RequestIdOptions } from './lib/options.js'
+export type { RateLimitOptions } from './lib/rate-limit-options.js'
+export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './lib/request-id.js'
+export { serverOptions, type EnvelopeServerOptions } from './lib/server-options.js'
+export type { RequestPart, ValidationOptions, ValidationStatus } from './lib/validation.js'

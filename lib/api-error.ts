@@ -1,0 +1,130 @@
+import { codeFor, isErrorStatus } from './codes.js'
+import { describe } from './describe.js'
+
+/**
+ * One entry of an envelope's `details`: a field and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * const detail: ErrorDetail = { field: 'user.email', message: 'is required' }
+ * ```
+ */
+export interface ErrorDetail {
+  field: string
+  message: string
+}
+
+/**
+ * Response headers an error asks for, such as `Retry-After` or `Allow`.
+ *
+ * @example
+ * ```ts
+ * const headers: ErrorHeaders = { 'retry-after': '30' }
+ * ```
+ */
+export type ErrorHeaders = Record<string, string | number | readonly string[]>
+
+/**
+ * What every helper and `new ApiError()` accept besides the message.
+ *
+ * @example
+ * ```ts
+ * conflict('Email already registered', { param: 'email', code: 'email_taken' })
+ * ```
+ */
+export interface ApiErrorOptions {
+  /** Overrides the status's default code; `^[a-z][a-z0-9_]{0,63}$`. */
+  code?: string
+  /** Overrides the status's default type; `^[a-z][a-z0-9_]{0,63}$`. */
+  type?: string
+  /** The offending input field. */
+  param?: string
+  /** Every offending field, at most 100. */
+  details?: readonly ErrorDetail[]
+  /** Headers to send with the error response. */
+  headers?: ErrorHeaders
+  /** The underlying error; logged, never sent. */
+  cause?: unknown
+  /** Whether the client may read `message`; default true (a helper's message is written for the client). */
+  expose?: boolean
+  /** Capture a stack trace. Default: only for 5xx, so that throwing a 4xx stays cheap. */
+  captureStack?: boolean
+}
+
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,63}$/
+const BRAND = Symbol.for('error-envelope.ApiError')
+
+/**
+ * An error that knows how it is answered: status, code, type, message, the
+ * offending field and the headers to send. `status` and `statusCode` always
+ * agree, as in `http-errors`. A 4xx captures no stack trace unless asked to.
+ *
+ * @example
+ * ```ts
+ * import { ApiError } from 'error-envelope'
+ * throw new ApiError(409, 'Email already registered', { param: 'email' })
+ * ```
+ */
+export class ApiError extends Error {
+  readonly status: number
+  readonly statusCode: number
+  readonly code: string
+  readonly type: string
+  readonly param: string | undefined
+  readonly details: readonly ErrorDetail[] | undefined
+  readonly headers: ErrorHeaders | undefined
+  readonly expose: boolean
+
+  constructor (status: number, message?: string, options: ApiErrorOptions = {}) {
+    const statusOk = isErrorStatus(status)
+    const stack = options.captureStack ?? (!statusOk || status >= 500)
+    const limit = Error.stackTraceLimit
+    if (!stack) Error.stackTraceLimit = 0
+    super(message ?? '', options.cause === undefined ? undefined : { cause: options.cause })
+    if (!stack) Error.stackTraceLimit = limit
+    if (!statusOk) {
+      throw new TypeError(`ApiError expects a status from 400 to 599, instead got ${describe(status)}`)
+    }
+    const entry = codeFor(status)
+    this.status = status
+    this.statusCode = status
+    this.code = checkIdentifier('code', options.code ?? entry.code)
+    this.type = checkIdentifier('type', options.type ?? entry.type)
+    this.param = options.param
+    this.details = options.details
+    this.headers = options.headers
+    this.expose = options.expose ?? true
+    if (this.message === '') this.message = entry.message
+  }
+
+  override get name (): string {
+    return 'ApiError'
+  }
+
+  /** Marks instances across copies of the package (CommonJS and ES module builds). */
+  get [BRAND] (): true {
+    return true
+  }
+}
+
+/**
+ * Whether a value is an `ApiError`, from this copy of the package or another
+ * (the CommonJS and ES module builds each have their own class).
+ *
+ * @example
+ * ```ts
+ * import { isApiError, notFound } from 'error-envelope'
+ * isApiError(notFound()) // true
+ * isApiError(new Error('x')) // false
+ * ```
+ */
+export function isApiError (value: unknown): value is ApiError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+}
+
+function checkIdentifier (option: string, value: unknown): string {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    throw new TypeError(`ApiError option "${option}" must match ${IDENTIFIER}, instead got ${describe(value)}`)
+  }
+  return value
+}

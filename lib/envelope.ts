@@ -1,0 +1,92 @@
+import type { ErrorDetail } from './api-error.js'
+
+/**
+ * An error as it will be answered, whatever was thrown: the output of
+ * `normalizeError()` and the input of `serializeEnvelope()`.
+ *
+ * @example
+ * ```ts
+ * const answer: NormalizedError = {
+ *   status: 404, code: 'not_found', type: 'invalid_request_error',
+ *   message: 'Widget w_1 not found', param: 'id'
+ * }
+ * ```
+ */
+export interface NormalizedError {
+  status: number
+  code: string
+  type: string
+  message: string
+  param?: string
+  details?: ErrorDetail[]
+  /** Headers to send, already filtered and checked. */
+  headers?: Record<string, string>
+}
+
+/**
+ * The JSON body of every error response.
+ *
+ * @example
+ * ```ts
+ * const body: Envelope = {
+ *   error: { code: 'not_found', message: 'Not found', type: 'invalid_request_error', request_id: 'req_1' }
+ * }
+ * ```
+ */
+export interface Envelope {
+  error: {
+    code: string
+    message: string
+    type: string
+    param?: string
+    details?: ErrorDetail[]
+    request_id: string
+  }
+}
+
+/**
+ * The envelope of an error as a plain object.
+ *
+ * @example
+ * ```ts
+ * import { buildEnvelope, notFound, normalizeError } from 'error-envelope'
+ * buildEnvelope(normalizeError(notFound()), 'req_1')
+ * // { error: { code: 'not_found', message: 'Not found', type: 'invalid_request_error', request_id: 'req_1' } }
+ * ```
+ */
+export function buildEnvelope (error: NormalizedError, requestId: string): Envelope {
+  return JSON.parse(serializeEnvelope(error, requestId)) as Envelope
+}
+
+/**
+ * The envelope of an error as JSON text, written field by field in the
+ * contract's order: no object is built and no generic serializer runs, which
+ * keeps the error path as cheap as a static response.
+ *
+ * @example
+ * ```ts
+ * import { serializeEnvelope } from 'error-envelope'
+ * serializeEnvelope({ status: 404, code: 'not_found', type: 'invalid_request_error', message: 'Not found' }, 'req_1')
+ * // '{"error":{"code":"not_found","message":"Not found","type":"invalid_request_error","request_id":"req_1"}}'
+ * ```
+ */
+export function serializeEnvelope (error: NormalizedError, requestId: string): string {
+  let json = '{"error":{"code":"' + error.code +
+    '","message":' + JSON.stringify(error.message) +
+    ',"type":"' + error.type + '"'
+  if (error.param !== undefined) json += ',"param":' + JSON.stringify(error.param)
+  if (error.details !== undefined) json += ',"details":' + serializeDetails(error.details)
+  // Request ids are checked against ^[A-Za-z0-9][A-Za-z0-9._:=-]*$ before
+  // they get here, so they need no escaping; codes and types likewise.
+  return json + ',"request_id":"' + requestId + '"}}'
+}
+
+function serializeDetails (details: readonly ErrorDetail[]): string {
+  let json = '['
+  for (let i = 0; i < details.length; i++) {
+    if (i > 0) json += ','
+    const detail = details[i]
+    json += '{"field":' + JSON.stringify(detail.field) + ',"message":' + JSON.stringify(detail.message) + '}'
+  }
+  return json + ']'
+}

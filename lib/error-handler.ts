@@ -1,0 +1,130 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { codeFor } from './codes.js'
+import { serializeEnvelope, type NormalizedError } from './envelope.js'
+import { logErrorResponse } from './logging.js'
+import { normalizeError, type NormalizeSettings } from './normalize.js'
+import type { Settings } from './options.js'
+import { generateRequestId, isValidRequestId } from './request-id.js'
+import { answerValidation } from './validation.js'
+
+/** The content type of every envelope. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
+const kAnswered = Symbol('error-envelope.answered')
+type MarkedRequest = FastifyRequest & { [kAnswered]?: true }
+
+/** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
+export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
+
+/**
+ * Installs the one error handler that answers every error with the envelope.
+ *
+ * Fastify tries the handlers of a route from the nearest to the root, and
+ * after a failure in the error path (an `onSend` hook that throws on the
+ * error answer) it calls the next one up: with only a root handler, that is
+ * Fastify's own, which answers in Fastify's shape. So the handler is also set
+ * on each route added later through `onRoute`, unless that route or its
+ * plugin chose another: the route's copy answers first, and the root copy
+ * answers a failure of that answer with a fixed 500 envelope written
+ * straight to the socket.
+ *
+ * @example
+ * ```ts
+ * installErrorHandler(fastify, settings)
+ * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
+ * ```
+ */
+export function installErrorHandler (fastify: FastifyInstance, settings: Settings): EnvelopeErrorHandler {
+  const normalizeSettings: NormalizeSettings = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    fromValidation: function fromValidation (error) { return answerValidation(error, settings.validation) }
+  }
+
+  function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    const marked = request as MarkedRequest
+    try {
+      if (reply.raw.headersSent) {
+        abortStartedResponse(error, request, reply, settings)
+        return
+      }
+      if (marked[kAnswered] === true) {
+        answerLastResort(error, request, reply, settings)
+        return
+      }
+      marked[kAnswered] = true
+      sendEnvelope(request, reply, normalizeError(error, normalizeSettings), error, settings)
+    } catch (failure) {
+      answerLastResort(failure, request, reply, settings)
+    }
+  }
+
+  fastify.setErrorHandler(errorEnvelopeHandler)
+  const installed = fastify.errorHandler
+  fastify.addHook('onRoute', function useEnvelopeHandler (this: FastifyInstance, route: RouteOptions) {
+    if (route.errorHandler === undefined && this.errorHandler === installed) {
+      route.errorHandler = errorEnvelopeHandler
+    }
+  })
+  return errorEnvelopeHandler
+}
+
+/**
+ * Sends an answer as the envelope, with its headers, the request id header
+ * and one log line.
+ *
+ * @example
+ * ```ts
+ * sendEnvelope(request, reply, normalizeError(notFound()), error, settings)
+ * ```
+ */
+export function sendEnvelope (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: NormalizedError,
+  thrown: unknown,
+  settings: Settings
+): void {
+  logErrorResponse(request.log, settings, answer, thrown)
+  const id = requestIdOf(request)
+  reply.code(answer.status)
+  if (answer.headers !== undefined) reply.headers(answer.headers)
+  if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
+  reply.header('content-type', JSON_TYPE)
+  reply.send(serializeEnvelope(answer, id))
+}
+
+function requestIdOf (request: FastifyRequest): string {
+  return isValidRequestId(request.id) ? request.id : generateRequestId()
+}
+
+// The error path itself failed: answer a fixed 500 envelope straight to the
+// socket, past the hooks that failed, as Fastify's fallback handler does.
+function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
+  const answer: NormalizedError = { ...codeFor(500) }
+  try {
+    logErrorResponse(request.log, settings, answer, error)
+  } catch {}
+  if (reply.raw.headersSent || reply.raw.destroyed) {
+    reply.raw.destroy()
+    return
+  }
+  const id = requestIdOf(request)
+  const body = serializeEnvelope(answer, id)
+  const headers: Record<string, string> = {
+    'content-type': JSON_TYPE,
+    'content-length': String(Buffer.byteLength(body))
+  }
+  if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
+  reply.hijack()
+  reply.raw.writeHead(500, headers)
+  reply.raw.end(body)
+}
+
+// Headers and part of the body are on the wire: the only honest answer left
+// is to cut the connection, so the client sees a truncated response rather
+// than an envelope glued into the middle of a body.
+function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
+  logErrorResponse(request.log, settings, { ...codeFor(500), message: 'Response aborted after its headers were sent' }, error)
+  reply.raw.destroy()
+}

@@ -1,0 +1,223 @@
+import { ApiError, type ApiErrorOptions, type ErrorHeaders } from './api-error.js'
+import { describe } from './describe.js'
+
+/**
+ * Options of `unauthorized()`: `challenge` is the `WWW-Authenticate` value.
+ *
+ * @example
+ * ```ts
+ * unauthorized('Token expired', { challenge: 'Bearer error="invalid_token"' })
+ * ```
+ */
+export interface UnauthorizedOptions extends ApiErrorOptions {
+  /** The `WWW-Authenticate` challenge; default `Bearer`. */
+  challenge?: string
+}
+
+/**
+ * Options of `methodNotAllowed()`: `allow` lists the methods for the `Allow` header.
+ *
+ * @example
+ * ```ts
+ * methodNotAllowed(undefined, { allow: ['GET', 'HEAD'] })
+ * ```
+ */
+export interface MethodNotAllowedOptions extends ApiErrorOptions {
+  allow?: readonly string[]
+}
+
+/**
+ * Options of `tooManyRequests()` and `serviceUnavailable()`: `retryAfter`
+ * sets `Retry-After` in whole seconds.
+ *
+ * @example
+ * ```ts
+ * serviceUnavailable('Down for maintenance', { retryAfter: 120 })
+ * ```
+ */
+export interface RetryAfterOptions extends ApiErrorOptions {
+  retryAfter?: number
+}
+
+/**
+ * 400 `bad_request`.
+ *
+ * @example
+ * ```ts
+ * throw badRequest('Cursor is malformed', { param: 'cursor' })
+ * ```
+ */
+export function badRequest (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(400, message, options)
+}
+
+/**
+ * 401 `unauthorized` / `authentication_error`, with `WWW-Authenticate: Bearer`
+ * unless `challenge` or `headers` say otherwise.
+ *
+ * @example
+ * ```ts
+ * throw unauthorized('Invalid API key')
+ * ```
+ */
+export function unauthorized (message?: string, options: UnauthorizedOptions = {}): ApiError {
+  const { challenge = 'Bearer', ...rest } = options
+  return new ApiError(401, message, withHeader(rest, 'www-authenticate', challenge))
+}
+
+/**
+ * 403 `forbidden` / `permission_error`.
+ *
+ * @example
+ * ```ts
+ * throw forbidden('This key cannot write invoices')
+ * ```
+ */
+export function forbidden (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(403, message, options)
+}
+
+/**
+ * 404 `not_found`.
+ *
+ * @example
+ * ```ts
+ * throw notFound('Widget w_1 not found', { param: 'id' })
+ * ```
+ */
+export function notFound (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(404, message, options)
+}
+
+/**
+ * 405 `method_not_allowed`; `allow` sets the `Allow` header.
+ *
+ * @example
+ * ```ts
+ * throw methodNotAllowed('Invoices cannot be deleted', { allow: ['GET', 'HEAD'] })
+ * ```
+ */
+export function methodNotAllowed (message?: string, options: MethodNotAllowedOptions = {}): ApiError {
+  const { allow, ...rest } = options
+  if (allow === undefined) return new ApiError(405, message, rest)
+  if (!Array.isArray(allow) || !allow.every((method) => typeof method === 'string')) {
+    throw new TypeError(`methodNotAllowed option "allow" must be an array of method names, instead got ${describe(allow)}`)
+  }
+  return new ApiError(405, message, withHeader(rest, 'allow', allow.join(', ')))
+}
+
+/**
+ * 409 `conflict`.
+ *
+ * @example
+ * ```ts
+ * throw conflict('Email already registered', { param: 'email' })
+ * ```
+ */
+export function conflict (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(409, message, options)
+}
+
+/**
+ * 422 `unprocessable_entity` / `validation_error`, for business rules that a
+ * schema cannot express.
+ *
+ * @example
+ * ```ts
+ * throw unprocessable('Email already registered', {
+ *   details: [{ field: 'email', message: 'is already taken' }]
+ * })
+ * ```
+ */
+export function unprocessable (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(422, message, options)
+}
+
+/**
+ * 429 `rate_limit_exceeded` / `rate_limit_error`; `retryAfter` sets `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * throw tooManyRequests('Daily export quota used up', { retryAfter: 3600 })
+ * ```
+ */
+export function tooManyRequests (message?: string, options: RetryAfterOptions = {}): ApiError {
+  return new ApiError(429, message, withRetryAfter(options))
+}
+
+/**
+ * 500 `internal_error` / `api_error`. Its message is shown, as it is written
+ * for the client; pass `expose: false` to answer the generic phrase.
+ *
+ * @example
+ * ```ts
+ * throw internalError('Export failed, retry later', { cause: err })
+ * ```
+ */
+export function internalError (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(500, message, options)
+}
+
+/**
+ * 501 `not_implemented`.
+ *
+ * @example
+ * ```ts
+ * throw notImplemented('Bulk delete is not available yet')
+ * ```
+ */
+export function notImplemented (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(501, message, options)
+}
+
+/**
+ * 502 `bad_gateway`.
+ *
+ * @example
+ * ```ts
+ * throw badGateway('The payment provider answered an error', { cause: err })
+ * ```
+ */
+export function badGateway (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(502, message, options)
+}
+
+/**
+ * 503 `service_unavailable`; `retryAfter` sets `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * throw serviceUnavailable('Down for maintenance', { retryAfter: 120 })
+ * ```
+ */
+export function serviceUnavailable (message?: string, options: RetryAfterOptions = {}): ApiError {
+  return new ApiError(503, message, withRetryAfter(options))
+}
+
+/**
+ * 504 `gateway_timeout`.
+ *
+ * @example
+ * ```ts
+ * throw gatewayTimeout('The search backend did not answer in time')
+ * ```
+ */
+export function gatewayTimeout (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(504, message, options)
+}
+
+function withRetryAfter (options: RetryAfterOptions): ApiErrorOptions {
+  const { retryAfter, ...rest } = options
+  if (retryAfter === undefined) return rest
+  if (typeof retryAfter !== 'number' || !Number.isFinite(retryAfter) || retryAfter < 0) {
+    throw new TypeError(`option "retryAfter" must be a number of seconds, instead got ${describe(retryAfter)}`)
+  }
+  // Retry-After is whole seconds (RFC 9110 10.2.3); never 0, which reads as "now".
+  return withHeader(rest, 'retry-after', String(Math.max(1, Math.ceil(retryAfter))))
+}
+
+function withHeader (options: ApiErrorOptions, name: string, value: string): ApiErrorOptions {
+  const headers: ErrorHeaders = { [name]: value }
+  if (options.headers !== undefined) Object.assign(headers, options.headers)
+  return { ...options, headers }
+}

@@ -1,0 +1,242 @@
+import { isApiError, type ErrorDetail, type ErrorHeaders } from './api-error.js'
+import { codeFor, isErrorStatus, specialCodes, type CodeEntry } from './codes.js'
+import type { NormalizedError } from './envelope.js'
+import { readField } from './safe-read.js'
+
+/**
+ * Settings of `normalizeError()`.
+ *
+ * @example
+ * ```ts
+ * normalizeError(err, { exposeServerErrors: true, errorHeaders: new Set(['x-quota']) })
+ * ```
+ */
+export interface NormalizeSettings {
+  /** Show the real message of a 5xx that no helper made. For local development only. */
+  exposeServerErrors?: boolean
+  /** Header names (lower case) an error may set, on top of the default allowlist. */
+  errorHeaders?: ReadonlySet<string>
+  /** Turns a schema failure (`error.validation`) into an answer; see `validation.ts`. */
+  fromValidation?: (error: object) => NormalizedError | undefined
+}
+
+/** The longest message an envelope carries (the contract's limit). */
+export const MAX_MESSAGE_LENGTH = 1024
+/** The most `details` an envelope carries (the contract's limit). */
+export const MAX_DETAILS = 100
+const MAX_FIELD_LENGTH = 256
+
+/**
+ * Headers an `ApiError` or `http-errors` error may set on its response.
+ * Anything else (`Set-Cookie` above all) is dropped: an error describes a
+ * failure, it does not change the client's state.
+ *
+ * @example
+ * ```ts
+ * import { defaultErrorHeaders } from 'error-envelope'
+ * defaultErrorHeaders.has('retry-after') // true
+ * ```
+ */
+export const defaultErrorHeaders: ReadonlySet<string> = new Set([
+  'allow',
+  'cache-control',
+  'content-language',
+  'link',
+  'location',
+  'proxy-authenticate',
+  'ratelimit',
+  'ratelimit-limit',
+  'ratelimit-policy',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'retry-after',
+  'vary',
+  'www-authenticate',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset'
+])
+
+// Fastify's own errors (fastify 5.12 lib/errors.js) whose answer differs from
+// their status's default, or whose message echoes client input.
+const fastifyCodes: Record<string, CodeEntry> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: specialCodes.invalidJson,
+  FST_ERR_CTP_EMPTY_JSON_BODY: { ...specialCodes.invalidJson, message: 'Request body is empty but Content-Type is application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { ...codeFor(400), message: 'Request body size did not match Content-Length' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { ...codeFor(415), message: 'Unsupported media type' },
+  FST_ERR_CTP_BODY_TOO_LARGE: codeFor(413),
+  FST_ERR_BAD_URL: { ...codeFor(400), message: 'Request URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { ...codeFor(414), message: 'A path parameter is too long' },
+  FST_ERR_HANDLER_TIMEOUT: { ...codeFor(503), message: 'The request took too long to handle' }
+}
+
+const fallback = codeFor(500)
+
+/**
+ * Turns anything that was thrown into the answer it gets. Never throws, never
+ * calls a getter, `toJSON` or `toString` of the value outside a guard, and
+ * never lets a 5xx's own message, stack or cause through unless it came from
+ * a helper (or `exposeServerErrors` is on).
+ *
+ * @example
+ * ```ts
+ * import { normalizeError } from 'error-envelope'
+ * normalizeError(new Error('db password is hunter2'))
+ * // { status: 500, code: 'internal_error', type: 'api_error', message: 'Internal server error' }
+ * ```
+ */
+export function normalizeError (thrown: unknown, settings: NormalizeSettings = {}): NormalizedError {
+  try {
+    return normalize(thrown, settings)
+  } catch {
+    return fromEntry(fallback)
+  }
+}
+
+function normalize (thrown: unknown, settings: NormalizeSettings): NormalizedError {
+  if (typeof thrown !== 'object' || thrown === null) return fromEntry(fallback)
+
+  if (isApiError(thrown)) {
+    const entry = codeFor(thrown.status)
+    return finish({
+      status: thrown.status,
+      code: thrown.code,
+      type: thrown.type,
+      message: thrown.expose || settings.exposeServerErrors === true ? thrown.message : entry.message
+    }, thrown.param, thrown.details, thrown.headers, settings)
+  }
+
+  if (Array.isArray(readField(thrown, 'validation')) && settings.fromValidation !== undefined) {
+    const answer = settings.fromValidation(thrown)
+    if (answer !== undefined) return answer
+  }
+
+  const fastifyCode = readField(thrown, 'code')
+  if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_ERR_')) {
+    const entry = fastifyCodes[fastifyCode]
+    if (entry !== undefined) return fromEntry(entry)
+  }
+
+  if (readField(thrown, 'isBoom') === true) return fromBoom(thrown, settings)
+
+  const status = statusOf(thrown)
+  const entry = codeFor(status)
+  const message = readField(thrown, 'message')
+  const expose = isHttpError(thrown, status) ? readField(thrown, 'expose') === true : status < 500
+  const answer: NormalizedError = {
+    status,
+    code: entry.code,
+    type: entry.type,
+    message: (expose || settings.exposeServerErrors === true) && typeof message === 'string' ? message : entry.message
+  }
+  // Only http-errors errors carry headers meant for the response; an
+  // arbitrary object's `headers` may be a driver's request headers.
+  const headers = isHttpError(thrown, status) ? readField(thrown, 'headers') : undefined
+  return finish(answer, undefined, undefined, headers as ErrorHeaders | undefined, settings)
+}
+
+function fromBoom (thrown: object, settings: NormalizeSettings): NormalizedError {
+  const output = readField(thrown, 'output')
+  const outputStatus = output === undefined ? undefined : readField(output, 'statusCode')
+  const status = isErrorStatus(outputStatus) ? outputStatus : 500
+  const entry = codeFor(status)
+  const payload = output === undefined ? undefined : readField(output, 'payload')
+  const message = payload === undefined ? undefined : readField(payload, 'message')
+  return finish({
+    status,
+    code: entry.code,
+    type: entry.type,
+    message: (status < 500 || settings.exposeServerErrors === true) && typeof message === 'string' ? message : entry.message
+  }, undefined, undefined, undefined, settings)
+}
+
+/**
+ * The status of a thrown value, as Fastify and http-errors read it:
+ * `statusCode`, else `status`, when an integer from 400 to 599; else 500.
+ */
+function statusOf (thrown: object): number {
+  const statusCode = readField(thrown, 'statusCode')
+  if (isErrorStatus(statusCode)) return statusCode
+  const status = readField(thrown, 'status')
+  return isErrorStatus(status) ? status : 500
+}
+
+// http-errors 2.0 isHttpError(), with the status already read through a guard.
+function isHttpError (thrown: object, status: number): boolean {
+  return thrown instanceof Error &&
+    typeof readField(thrown, 'expose') === 'boolean' &&
+    readField(thrown, 'statusCode') === status &&
+    readField(thrown, 'status') === status
+}
+
+function fromEntry (entry: CodeEntry): NormalizedError {
+  return { status: entry.status, code: entry.code, type: entry.type, message: entry.message }
+}
+
+function finish (
+  answer: NormalizedError,
+  param: unknown,
+  details: unknown,
+  headers: unknown,
+  settings: NormalizeSettings
+): NormalizedError {
+  answer.message = capMessage(answer.message, answer.status)
+  const cleanDetails = cleanDetailList(details)
+  if (cleanDetails !== undefined) answer.details = cleanDetails
+  if (typeof param === 'string' && param.length > 0) {
+    answer.param = capString(param, MAX_FIELD_LENGTH)
+  }
+  const cleanHeaders = cleanHeaderList(headers, settings.errorHeaders)
+  if (cleanHeaders !== undefined) answer.headers = cleanHeaders
+  return answer
+}
+
+/**
+ * A message fit for the contract: a non-empty string of at most 1024
+ * characters, or the status's generic phrase.
+ */
+export function capMessage (message: unknown, status: number): string {
+  if (typeof message !== 'string' || message.length === 0) return codeFor(status).message
+  return capString(message, MAX_MESSAGE_LENGTH)
+}
+
+function capString (value: string, max: number): string {
+  if (value.length <= max) return value
+  let end = max - 1
+  // Never cut a surrogate pair in half.
+  const last = value.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return value.slice(0, end) + '…'
+}
+
+function cleanDetailList (details: unknown): ErrorDetail[] | undefined {
+  if (!Array.isArray(details)) return undefined
+  const clean: ErrorDetail[] = []
+  for (let i = 0; i < details.length && clean.length < MAX_DETAILS; i++) {
+    const detail: unknown = details[i]
+    if (typeof detail !== 'object' || detail === null) continue
+    const field = readField(detail, 'field')
+    const message = readField(detail, 'message')
+    if (typeof field !== 'string' || field.length === 0 || typeof message !== 'string' || message.length === 0) continue
+    clean.push({ field: capString(field, MAX_FIELD_LENGTH), message: capString(message, MAX_MESSAGE_LENGTH) })
+  }
+  return clean.length > 0 ? clean : undefined
+}
+
+// A header value Node would accept: no CR, LF or other control character.
+const SAFE_HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+function cleanHeaderList (headers: unknown, extra: ReadonlySet<string> | undefined): Record<string, string> | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined
+  let clean: Record<string, string> | undefined
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase()
+    if (!defaultErrorHeaders.has(lower) && extra?.has(lower) !== true) continue
+    const raw = readField(headers, name)
+    const value = Array.isArray(raw) ? raw.join(', ') : raw
+    if ((typeof value !== 'string' && typeof value !== 'number') || !SAFE_HEADER_VALUE.test(String(value))) continue
+    clean ??= {}
+    clean[lower] = String(value)
+  }
+  return clean
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions, RouteShorthandOptions } from 'fastify'
+import { codeFor } from './codes.js'
+import type { NormalizedError } from './envelope.js'
+import { sendEnvelope } from './error-handler.js'
+import type { Settings } from './options.js'
+
+/**
+ * The methods whose use on a routed path answers 405 rather than 501
+ * (RFC 9110 section 9 minus CONNECT and TRACE, which an API does not serve).
+ *
+ * @example
+ * ```ts
+ * import { STANDARD_METHODS } from 'error-envelope'
+ * STANDARD_METHODS.includes('PATCH') // true
+ * ```
+ */
+export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+const STANDARD = new Set(STANDARD_METHODS)
+const MAX_PATH_IN_MESSAGE = 256
+
+/**
+ * Installs the fallback for requests no route handles:
+ * - a path routed for other methods answers 405 with `Allow` (HEAD is routed
+ *   wherever GET is, as Fastify adds it), or 204 with `Allow` for `OPTIONS`;
+ * - a method outside `STANDARD_METHODS` that no route handles answers 501;
+ * - anything else answers 404 `No route for GET /x`.
+ *
+ * The methods to probe are the standard ones and those of every route added
+ * after the plugin; each probe is one lookup in Fastify's own router
+ * (`findRoute`), so parametric and wildcard routes, prefixes and the router's
+ * options (trailing slashes, case) count exactly as for routing.
+ *
+ * @example
+ * ```ts
+ * installNotFound(fastify, settings)
+ * // DELETE /widgets/1 where only GET is routed → 405, Allow: GET, HEAD
+ * ```
+ */
+export function installNotFound (fastify: FastifyInstance, settings: Settings, hooks: RouteShorthandOptions = {}): void {
+  const methods = new Set(STANDARD_METHODS)
+  let probe: string[] = [...methods]
+
+  fastify.addHook('onRoute', function collectMethods (route: RouteOptions) {
+    const added = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of added) {
+      if (!methods.has(method)) {
+        methods.add(method)
+        probe = [...methods]
+      }
+    }
+  })
+
+  fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
+    const method = request.raw.method ?? 'GET'
+    const url = request.raw.url ?? '/'
+    const allowed = allowedMethods(fastify, probe, url)
+    if (allowed.length > 0 && method === 'OPTIONS') {
+      reply.code(204).header('allow', allowed.join(', ')).send()
+      return
+    }
+    let answer: NormalizedError
+    if (!STANDARD.has(method)) {
+      answer = { ...codeFor(501), message: `Method ${method} is not implemented` }
+    } else if (allowed.length > 0) {
+      answer = {
+        ...codeFor(405),
+        message: `Method ${method} is not allowed for ${describePath(url)}`,
+        headers: { allow: allowed.join(', ') }
+      }
+    } else {
+      answer = { ...codeFor(404), message: `No route for ${method} ${describePath(url)}` }
+    }
+    sendEnvelope(request, reply, answer, undefined, settings)
+  })
+}
+
+function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url: string): string[] {
+  const allowed: string[] = []
+  for (const method of probe) {
+    if (fastify.findRoute({ method: method as HTTPMethods, url }) !== null) allowed.push(method)
+  }
+  return allowed
+}
+
+// The path only: a query string may carry tokens, and it is not part of
+// what was not found. Capped so that a 9,000-character URL stays readable.
+function describePath (url: string): string {
+  const query = url.indexOf('?')
+  const path = query === -1 ? url : url.slice(0, query)
+  return path.length > MAX_PATH_IN_MESSAGE ? path.slice(0, MAX_PATH_IN_MESSAGE) + '…' : path
+}

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { installErrorHandler } from './error-handler.js'
+import { installLogging } from './logging.js'
+import { installNotFound } from './not-found.js'
+import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
+import { installRateLimit } from './rate-limit.js'
+import { installRequestId } from './request-id-hook.js'
+
+/**
+ * The plugin before `fastify-plugin` wraps it: checks the options, then
+ * installs request ids, logging, the error handler, the rate limiter and the
+ * fallback for requests no route handles, in that order (hooks added before
+ * `setNotFoundHandler` run for the fallback too).
+ */
+export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = async function errorEnvelope (fastify, options) {
+  const settings = normalizeOptions(options)
+  installRequestId(fastify, settings)
+  installLogging(fastify)
+  installErrorHandler(fastify, settings)
+  const notFoundHooks = await installRateLimit(fastify, settings)
+  installNotFound(fastify, settings, notFoundHooks)
+}

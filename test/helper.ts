@@ -1,0 +1,100 @@
+import Ajv from 'ajv'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type LightMyRequestResponse } from 'fastify'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Writable } from 'node:stream'
+import type { Test } from 'tap'
+import errorEnvelope, { type ErrorEnvelopeOptions } from '../index.js'
+
+/** The contract every error body must satisfy, shared by all API teams. */
+export const contractPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'contract', 'envelope.schema.json')
+export const contract = JSON.parse(readFileSync(contractPath, 'utf8'))
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false })
+const validateContract = ajv.compile(contract)
+
+/** One parsed pino line. */
+export type LogLine = Record<string, any>
+
+export interface TestApp {
+  app: FastifyInstance
+  /** Every line the app's logger wrote, parsed. */
+  logs: LogLine[]
+}
+
+export interface BuildOptions {
+  /** Options of the plugin; `false` leaves it unregistered. */
+  plugin?: ErrorEnvelopeOptions | false
+  /** Fastify constructor options (the logger is always the captured one). */
+  server?: FastifyServerOptions
+  /** Routes and hooks to add after the plugin. */
+  routes?: (app: FastifyInstance) => void | Promise<void>
+  /** Routes to add before the plugin. */
+  before?: (app: FastifyInstance) => void | Promise<void>
+  /** Log level; default `trace`, so every line is captured. */
+  level?: string
+}
+
+/**
+ * A fresh app with the plugin registered and its pino output captured,
+ * closed when the test ends.
+ */
+export async function build (t: Test, options: BuildOptions = {}): Promise<TestApp> {
+  const logs: LogLine[] = []
+  const stream = new Writable({
+    write (chunk, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) {
+        if (line !== '') logs.push(JSON.parse(line))
+      }
+      callback()
+    }
+  })
+  const app = Fastify({ ...options.server, logger: { level: options.level ?? 'trace', stream } })
+  t.teardown(() => app.close())
+  if (options.before !== undefined) await options.before(app)
+  if (options.plugin !== false) await app.register(errorEnvelope, options.plugin ?? {})
+  if (options.routes !== undefined) await options.routes(app)
+  await app.ready()
+  return { app, logs }
+}
+
+/** Contract violations of a parsed body, or an empty list. */
+export function contractErrors (body: unknown): string[] {
+  if (validateContract(body)) return []
+  return (validateContract.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`)
+}
+
+/** The expected envelope, without `request_id` (it varies). */
+export interface ExpectedError {
+  code: string
+  message: string
+  type: string
+  param?: string
+  details?: Array<{ field: string, message: string }>
+}
+
+/**
+ * Checks an error response whole: status, JSON content type, a body valid
+ * against the contract and equal to the expected envelope, with the request
+ * id equal to the `X-Request-Id` header. Returns the parsed body.
+ */
+export function assertEnvelope (t: Test, response: LightMyRequestResponse, status: number, expected: ExpectedError): any {
+  t.equal(response.statusCode, status, 'status')
+  t.equal(response.headers['content-type'], 'application/json; charset=utf-8', 'content type')
+  const body = JSON.parse(response.body)
+  t.same(contractErrors(body), [], 'body satisfies the contract')
+  const id = response.headers['x-request-id']
+  t.type(id, 'string', 'X-Request-Id header')
+  t.same(body, { error: { ...expected, request_id: id } }, 'whole envelope')
+  return body
+}
+
+/** Lines of one request, by its id. */
+export function linesOf (logs: LogLine[], requestId: string): LogLine[] {
+  return logs.filter((line) => line.request_id === requestId)
+}
+
+/** The error response lines of one request (the ones the plugin writes). */
+export function errorLines (logs: LogLine[], requestId: string): LogLine[] {
+  return linesOf(logs, requestId).filter((line) => typeof line.code === 'string' && typeof line.statusCode === 'number')
+}
