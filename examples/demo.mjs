@@ -8,7 +8,12 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 
 const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...serverOptions() })
-await app.register(errorEnvelope)
+// Rate limiting counts in memory; with REDIS_URL set, in Redis, shared by every instance.
+const redis = process.env.REDIS_URL === undefined
+  ? undefined
+  : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+await app.register(errorEnvelope, { rateLimit: { max: 100, timeWindow: '1 minute', redis } })
+if (redis !== undefined) app.addHook('onClose', async () => { redis.disconnect() })
 
 const widgets = new Map([['w_1', { id: 'w_1', name: 'Sprocket' }]])
 
@@ -47,6 +52,10 @@ app.get('/private', async (request) => {
   return { secret: 'only for you' }
 })
 
+app.get('/search', { config: { rateLimit: { max: 3, timeWindow: '1 minute' } } }, async (request) => {
+  return { query: request.query.q ?? '', hits: [] }
+})
+
 app.get('/legacy', async () => { throw createError(410, 'This endpoint was retired') })
 app.get('/crash', async () => { throw new Error('connection to db-primary:5432 refused (password=hunter2)') })
 
@@ -66,6 +75,7 @@ const tries = [
   ['401 with WWW-Authenticate', `curl -i ${base}/private`],
   ['410 from http-errors', `curl -i ${base}/legacy`],
   ['500, masked', `curl -i ${base}/crash`],
+  ['429 after 3 searches a minute', `for i in 1 2 3 4; do curl -s -i ${base}/search?q=gear | head -1; done; curl -i ${base}/search`],
   ['your own request id', `curl -i -H 'X-Request-Id: my-trace-1' ${base}/widgets/w_9`]
 ]
 process.stdout.write(`\nerror-envelope demo on ${base}; try:\n\n`)

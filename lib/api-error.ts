@@ -119,11 +119,30 @@ export class ApiError extends Error {
  * ```
  */
 export function isApiError (value: unknown): value is ApiError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  if (typeof value !== 'object' || value === null) return false
+  try {
+    return (value as Record<symbol, unknown>)[BRAND] === true
+  } catch {
+    // A Proxy trap or a getter that throws: whatever it is, not one of ours.
+    return false
+  }
+}
+
+/**
+ * Whether a value can be an envelope's `code` or `type`: `^[a-z][a-z0-9_]{0,63}$`.
+ *
+ * @example
+ * ```ts
+ * isIdentifier('email_taken') // true
+ * isIdentifier('Email-Taken') // false
+ * ```
+ */
+export function isIdentifier (value: unknown): value is string {
+  return typeof value === 'string' && IDENTIFIER.test(value)
 }
 
 function checkIdentifier (option: string, value: unknown): string {
-  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+  if (!isIdentifier(value)) {
     throw new TypeError(`ApiError option "${option}" must match ${IDENTIFIER}, instead got ${describe(value)}`)
   }
   return value

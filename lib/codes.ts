@@ -123,8 +123,11 @@ function deriveEntry (status: number): CodeEntry {
   if (phrase === undefined) {
     return entry(status, `http_${status}`, status >= 500 ? 'Server error' : 'Request error')
   }
-  const code = phrase.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
-  return entry(status, code, phrase.charAt(0) + phrase.slice(1).toLowerCase())
+  // "I'm a Teapot" reads as im_a_teapot: an apostrophe joins, it does not separate.
+  const code = phrase.toLowerCase().replace(/'/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  // Sentence case that keeps acronyms: "URI Too Long" reads "URI too long".
+  const words = phrase.split(' ').map((word, i) => i === 0 || word === word.toUpperCase() ? word : word.toLowerCase())
+  return entry(status, code, words.join(' '))
 }
 
 function entry (status: number, code: string, message: string, type = typeForStatus(status)): CodeEntry {

@@ -5,13 +5,17 @@ import { logErrorResponse } from './logging.js'
 import { normalizeError, type NormalizeSettings } from './normalize.js'
 import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
+import { explainSerializationFailure } from './response-schema.js'
+import { collectRouteErrors } from './route-validation.js'
 import { answerValidation } from './validation.js'
 
 /** The content type of every envelope. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
 const kAnswered = Symbol('error-envelope.answered')
-type MarkedRequest = FastifyRequest & { [kAnswered]?: true }
+const kLogLine = Symbol('error-envelope.logLine')
+interface LogLine { answer: NormalizedError, thrown: unknown }
+type MarkedRequest = FastifyRequest & { [kAnswered]?: true, [kLogLine]?: LogLine }
 
 /** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
 export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
@@ -38,7 +42,9 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
-    fromValidation: function fromValidation (error) { return answerValidation(error, settings.validation) }
+    fromValidation: function fromValidation (error, request) {
+      return answerValidation(error, settings.validation, collectRouteErrors(error, request as FastifyRequest, settings.validation.maxDetails))
+    }
   }
 
   function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
@@ -53,7 +59,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         return
       }
       marked[kAnswered] = true
-      sendEnvelope(request, reply, normalizeError(error, normalizeSettings), error, settings)
+      sendEnvelope(request, reply, normalizeError(error, normalizeSettings, request), explainSerializationFailure(error, request, reply), settings)
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
     }
@@ -85,13 +91,40 @@ export function sendEnvelope (
   thrown: unknown,
   settings: Settings
 ): void {
-  logErrorResponse(request.log, settings, answer, thrown)
+  logWhenDone(request, reply, settings, answer, thrown)
   const id = requestIdOf(request)
   reply.code(answer.status)
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
   reply.header('content-type', JSON_TYPE)
   reply.send(serializeEnvelope(answer, id))
+}
+
+// One line per error response, written when the response is done: when the
+// envelope cannot be sent (an onSend hook that throws on every response),
+// the last-resort answer replaces the pending line instead of adding one.
+function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
+  const marked = request as MarkedRequest
+  const waiting = marked[kLogLine] !== undefined
+  marked[kLogLine] = { answer, thrown }
+  if (waiting) return
+  const raw = reply.raw
+  function writeLogLine (): void {
+    raw.removeListener('finish', writeLogLine)
+    raw.removeListener('close', writeLogLine)
+    const line = marked[kLogLine] as LogLine
+    marked[kLogLine] = undefined
+    try {
+      logErrorResponse(request.log, settings, line.answer, line.thrown)
+    } catch {}
+  }
+  // A client that left before the answer: no event will come.
+  if (raw.destroyed) {
+    writeLogLine()
+    return
+  }
+  raw.once('finish', writeLogLine)
+  raw.once('close', writeLogLine)
 }
 
 function requestIdOf (request: FastifyRequest): string {
@@ -102,13 +135,9 @@ function requestIdOf (request: FastifyRequest): string {
 // socket, past the hooks that failed, as Fastify's fallback handler does.
 function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
   const answer: NormalizedError = { ...codeFor(500) }
-  try {
-    logErrorResponse(request.log, settings, answer, error)
-  } catch {}
-  if (reply.raw.headersSent || reply.raw.destroyed) {
-    reply.raw.destroy()
-    return
-  }
+  logWhenDone(request, reply, settings, answer, error)
+  // The client is gone: there is nobody left to answer.
+  if (reply.raw.destroyed) return
   const id = requestIdOf(request)
   const body = serializeEnvelope(answer, id)
   const headers: Record<string, string> = {

@@ -62,6 +62,9 @@ export function badRequest (message?: string, options?: ApiErrorOptions): ApiErr
  */
 export function unauthorized (message?: string, options: UnauthorizedOptions = {}): ApiError {
   const { challenge = 'Bearer', ...rest } = options
+  if (typeof challenge !== 'string' || challenge.length === 0) {
+    throw new TypeError(`unauthorized option "challenge" must be a non-empty string, instead got ${describe(challenge)}`)
+  }
   return new ApiError(401, message, withHeader(rest, 'www-authenticate', challenge))
 }
 
@@ -209,7 +212,8 @@ export function gatewayTimeout (message?: string, options?: ApiErrorOptions): Ap
 function withRetryAfter (options: RetryAfterOptions): ApiErrorOptions {
   const { retryAfter, ...rest } = options
   if (retryAfter === undefined) return rest
-  if (typeof retryAfter !== 'number' || !Number.isFinite(retryAfter) || retryAfter < 0) {
+  // Beyond MAX_SAFE_INTEGER, String() writes "1e+21", which is no delta-seconds.
+  if (typeof retryAfter !== 'number' || !(retryAfter >= 0 && retryAfter <= Number.MAX_SAFE_INTEGER)) {
     throw new TypeError(`option "retryAfter" must be a number of seconds, instead got ${describe(retryAfter)}`)
   }
   // Retry-After is whole seconds (RFC 9110 10.2.3); never 0, which reads as "now".

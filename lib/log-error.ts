@@ -33,11 +33,8 @@ const MAX_AGGREGATED = 10
  * ```
  */
 export function errorForLog (thrown: unknown, withStack: boolean): LoggedError {
-  try {
-    return describeThrown(thrown, withStack, 0, new Set())
-  } catch {
-    return plain('unknown', 'the thrown value could not be described')
-  }
+  // Every read below goes through a guard, so no thrown value can make this throw.
+  return describeThrown(thrown, withStack, 0, new Set())
 }
 
 function describeThrown (thrown: unknown, withStack: boolean, depth: number, seen: Set<object>): LoggedError {
@@ -57,9 +54,9 @@ function describeThrown (thrown: unknown, withStack: boolean, depth: number, see
   if (depth < MAX_DEPTH) {
     const cause = readField(thrown, 'cause')
     if (cause !== undefined) logged.cause = describeThrown(cause, withStack, depth + 1, seen)
-    const errors = readField(thrown, 'errors')
-    if (Array.isArray(errors)) {
-      logged.errors = errors.slice(0, MAX_AGGREGATED).map((inner) => describeThrown(inner, withStack, depth + 1, seen))
+    const errors = firstErrors(readField(thrown, 'errors'))
+    if (errors !== undefined) {
+      logged.errors = errors.map((inner) => describeThrown(inner, withStack, depth + 1, seen))
     }
   }
   return logged
@@ -73,6 +70,21 @@ function plain (type: string, message: string): LoggedError {
   logged.type = type
   logged.message = message
   return logged
+}
+
+// An `errors` list that cannot be read (a Proxy whose trap throws) is left
+// out, so that the rest of the error is still described.
+// The copy is made by hand: an Array subclass could make slice() or map()
+// run code of its own.
+function firstErrors (value: unknown): unknown[] | undefined {
+  try {
+    if (!Array.isArray(value)) return undefined
+    const first: unknown[] = []
+    for (let i = 0; i < value.length && i < MAX_AGGREGATED; i++) first.push(value[i])
+    return first
+  } catch {
+    return undefined
+  }
 }
 
 function typeName (value: object): string {

@@ -1,4 +1,4 @@
-import { isApiError, type ErrorDetail, type ErrorHeaders } from './api-error.js'
+import { isApiError, isIdentifier, type ApiError, type ErrorDetail, type ErrorHeaders } from './api-error.js'
 import { codeFor, isErrorStatus, specialCodes, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { readField } from './safe-read.js'
@@ -16,8 +16,11 @@ export interface NormalizeSettings {
   exposeServerErrors?: boolean
   /** Header names (lower case) an error may set, on top of the default allowlist. */
   errorHeaders?: ReadonlySet<string>
-  /** Turns a schema failure (`error.validation`) into an answer; see `validation.ts`. */
-  fromValidation?: (error: object) => NormalizedError | undefined
+  /**
+   * Turns a schema failure (`error.validation`) into an answer; see `validation.ts`.
+   * `context` is what the caller gave `normalizeError()` (the plugin gives the request).
+   */
+  fromValidation?: (error: object, context?: unknown) => NormalizedError | undefined
 }
 
 /** The longest message an envelope carries (the contract's limit). */
@@ -85,29 +88,21 @@ const fallback = codeFor(500)
  * // { status: 500, code: 'internal_error', type: 'api_error', message: 'Internal server error' }
  * ```
  */
-export function normalizeError (thrown: unknown, settings: NormalizeSettings = {}): NormalizedError {
+export function normalizeError (thrown: unknown, settings: NormalizeSettings = {}, context?: unknown): NormalizedError {
   try {
-    return normalize(thrown, settings)
+    return normalize(thrown, settings, context)
   } catch {
     return fromEntry(fallback)
   }
 }
 
-function normalize (thrown: unknown, settings: NormalizeSettings): NormalizedError {
+function normalize (thrown: unknown, settings: NormalizeSettings, context: unknown): NormalizedError {
   if (typeof thrown !== 'object' || thrown === null) return fromEntry(fallback)
 
-  if (isApiError(thrown)) {
-    const entry = codeFor(thrown.status)
-    return finish({
-      status: thrown.status,
-      code: thrown.code,
-      type: thrown.type,
-      message: thrown.expose || settings.exposeServerErrors === true ? thrown.message : entry.message
-    }, thrown.param, thrown.details, thrown.headers, settings)
-  }
+  if (isApiError(thrown)) return fromApiError(thrown, settings)
 
   if (Array.isArray(readField(thrown, 'validation')) && settings.fromValidation !== undefined) {
-    const answer = settings.fromValidation(thrown)
+    const answer = settings.fromValidation(thrown, context)
     if (answer !== undefined) return answer
   }
 
@@ -133,6 +128,25 @@ function normalize (thrown: unknown, settings: NormalizeSettings): NormalizedErr
   // arbitrary object's `headers` may be a driver's request headers.
   const headers = isHttpError(thrown, status) ? readField(thrown, 'headers') : undefined
   return finish(answer, undefined, undefined, headers as ErrorHeaders | undefined, settings)
+}
+
+// An ApiError's fields are checked when it is made, but they are plain
+// properties: a later assignment, or an object that copies the brand, can
+// still bring a status, code or type that the envelope cannot carry.
+function fromApiError (thrown: ApiError, settings: NormalizeSettings): NormalizedError {
+  const status = readField(thrown, 'status')
+  if (!isErrorStatus(status)) return fromEntry(fallback)
+  const entry = codeFor(status)
+  const code = readField(thrown, 'code')
+  const type = readField(thrown, 'type')
+  const message = readField(thrown, 'message')
+  const expose = readField(thrown, 'expose') === true || settings.exposeServerErrors === true
+  return finish({
+    status,
+    code: isIdentifier(code) ? code : entry.code,
+    type: isIdentifier(type) ? type : entry.type,
+    message: expose && typeof message === 'string' ? message : entry.message
+  }, readField(thrown, 'param'), readField(thrown, 'details'), readField(thrown, 'headers'), settings)
 }
 
 function fromBoom (thrown: object, settings: NormalizeSettings): NormalizedError {
@@ -233,10 +247,15 @@ function cleanHeaderList (headers: unknown, extra: ReadonlySet<string> | undefin
     const lower = name.toLowerCase()
     if (!defaultErrorHeaders.has(lower) && extra?.has(lower) !== true) continue
     const raw = readField(headers, name)
-    const value = Array.isArray(raw) ? raw.join(', ') : raw
+    // join() would call each element's toString: only strings and numbers join.
+    const value = Array.isArray(raw) ? (raw.every(isHeaderPart) ? raw.join(', ') : undefined) : raw
     if ((typeof value !== 'string' && typeof value !== 'number') || !SAFE_HEADER_VALUE.test(String(value))) continue
     clean ??= {}
     clean[lower] = String(value)
   }
   return clean
+}
+
+function isHeaderPart (value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number'
 }

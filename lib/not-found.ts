@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions, RouteShorthandOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
 import { codeFor } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { sendEnvelope } from './error-handler.js'
@@ -26,8 +26,8 @@ const MAX_PATH_IN_MESSAGE = 256
  * - a method outside `STANDARD_METHODS` that no route handles answers 501;
  * - anything else answers 404 `No route for GET /x`.
  *
- * The methods to probe are the standard ones and those of every route added
- * after the plugin; each probe is one lookup in Fastify's own router
+ * The methods to probe are the standard ones and those Fastify was taught
+ * with `addHttpMethod`; each probe is one lookup in Fastify's own router
  * (`findRoute`), so parametric and wildcard routes, prefixes and the router's
  * options (trailing slashes, case) count exactly as for routing.
  *
@@ -38,22 +38,19 @@ const MAX_PATH_IN_MESSAGE = 256
  * ```
  */
 export function installNotFound (fastify: FastifyInstance, settings: Settings, hooks: RouteShorthandOptions = {}): void {
-  const methods = new Set(STANDARD_METHODS)
-  let probe: string[] = [...methods]
+  let probe: readonly string[] = STANDARD_METHODS
 
-  fastify.addHook('onRoute', function collectMethods (route: RouteOptions) {
-    const added = Array.isArray(route.method) ? route.method : [route.method]
-    for (const method of added) {
-      if (!methods.has(method)) {
-        methods.add(method)
-        probe = [...methods]
-      }
-    }
+  // Read when the server is ready, when every `addHttpMethod` call is made:
+  // routes added before the plugin count too, which an `onRoute` hook
+  // would miss.
+  fastify.addHook('onReady', function collectMethods (done) {
+    probe = [...new Set([...STANDARD_METHODS, ...fastify.supportedMethods])]
+    done()
   })
 
   fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
-    const method = request.raw.method ?? 'GET'
-    const url = request.raw.url ?? '/'
+    const method = request.method
+    const url = request.url
     const allowed = allowedMethods(fastify, probe, url)
     if (allowed.length > 0 && method === 'OPTIONS') {
       reply.code(204).header('allow', allowed.join(', ')).send()

@@ -73,6 +73,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // Options Fastify itself passes to every plugin it registers.
 const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers'])
 const KNOWN = new Set(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'rateLimit'])
+const REQUEST_ID_KEYS = new Set(['header', 'trustIncoming', 'generate'])
+const LOG_LEVEL_KEYS = new Set(['clientError', 'serverError'])
 
 /**
  * Checks the plugin's options once, at registration, and fills in the
@@ -92,9 +94,9 @@ export function normalizeOptions (options: unknown): Settings {
       throw new TypeError(`error-envelope does not know the option "${key}"; known options: ${[...KNOWN].join(', ')}`)
     }
   }
-  const requestId = objectOption('requestId', given.requestId ?? {}) as RequestIdOptions
-  const logLevels = objectOption('logLevels', given.logLevels ?? {}) as NonNullable<ErrorEnvelopeOptions['logLevels']>
-  const header = requestId.header ?? defaultRequestIdHeader
+  const requestId = nestedOption('requestId', given.requestId, REQUEST_ID_KEYS) as RequestIdOptions
+  const logLevels = nestedOption('logLevels', given.logLevels, LOG_LEVEL_KEYS) as NonNullable<ErrorEnvelopeOptions['logLevels']>
+  const header = requestId.header === undefined ? defaultRequestIdHeader : requestId.header
   if (header !== false && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
     fail('requestId.header', 'a header name or false', header)
   }
@@ -113,6 +115,19 @@ export function normalizeOptions (options: unknown): Settings {
   }
 }
 
+// An object option: left out means its defaults; anything else, null
+// included, must be an object whose keys are all known.
+function nestedOption (name: string, value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined) return {}
+  const given = objectOption(name, value)
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) {
+      throw new TypeError(`error-envelope does not know the option "${name}.${key}"; known options of ${name}: ${[...known].join(', ')}`)
+    }
+  }
+  return given
+}
+
 function levelOption (name: string, value: unknown, fallback: LogLevel): LogLevel {
   if (value === undefined) return fallback
   if (typeof value !== 'string' || !LEVELS.has(value)) fail(name, `one of ${[...LEVELS].join(', ')}`, value)
@@ -121,12 +136,12 @@ function levelOption (name: string, value: unknown, fallback: LogLevel): LogLeve
 
 function headerNames (value: unknown): ReadonlySet<string> {
   if (value === undefined) return defaultErrorHeaders
-  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string' && HEADER_NAME.test(name))) {
-    fail('errorHeaders', 'an array of header names', value)
-  }
+  if (!Array.isArray(value)) fail('errorHeaders', 'an array of header names', value)
   const names = new Set(defaultErrorHeaders)
-  for (const name of value as string[]) {
-    if (name.toLowerCase() === 'set-cookie') fail('errorHeaders', 'free of set-cookie (an error never sets cookies)', name)
+  for (let i = 0; i < value.length; i++) {
+    const name: unknown = value[i]
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail(`errorHeaders[${i}]`, 'a header name', name)
+    if (name.toLowerCase() === 'set-cookie') fail(`errorHeaders[${i}]`, 'another header than set-cookie (an error never sets cookies)', name)
     names.add(name.toLowerCase())
   }
   return names

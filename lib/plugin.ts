@@ -5,6 +5,7 @@ import { installNotFound } from './not-found.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { installRateLimit } from './rate-limit.js'
 import { installRequestId } from './request-id-hook.js'
+import { installResponsePayloadKeeper } from './response-schema.js'
 
 /**
  * The plugin before `fastify-plugin` wraps it: checks the options, then
@@ -17,6 +18,7 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installRequestId(fastify, settings)
   installLogging(fastify)
   installErrorHandler(fastify, settings)
+  installResponsePayloadKeeper(fastify)
   const notFoundHooks = await installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
 }

@@ -7,9 +7,10 @@ import type { IncomingMessage } from 'node:http'
  * Gives every request its id and echoes it in the response header.
  *
  * The id comes from Fastify's `setGenReqId`, which Fastify reads on every
- * request from the server that owns the route, so routes added before the
- * plugin get it too. The header is set by an `onRequest` hook, which only
- * routes added after the plugin run; error answers set it themselves.
+ * request from the server that owns the route; the header is set by an
+ * `onRequest` hook, which Fastify collects when the server starts. Both reach
+ * routes added before the plugin too. Error answers set the header
+ * themselves, for the paths where no hook runs (`frameworkErrors`).
  *
  * @example
  * ```ts

@@ -1,9 +1,10 @@
-import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
+import { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { codeFor } from './codes.js'
 import { serializeEnvelope, type NormalizedError } from './envelope.js'
 import { JSON_TYPE, sendEnvelope } from './error-handler.js'
+import { errorForLog } from './log-error.js'
 import { normalizeError } from './normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
 import { generateRequestId } from './request-id.js'
@@ -48,7 +49,7 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
       sendEnvelope(request, reply, normalizeError(error), error, settings)
     },
-    clientErrorHandler: function envelopeClientError (this: { log?: { info: (obj: object, msg: string) => void } }, error, socket) {
+    clientErrorHandler: function envelopeClientError (this: { log?: FastifyBaseLogger } | undefined, error, socket) {
       answerClientError(error, socket, settings, this?.log)
     },
     genReqId: requestIdGenerator(settings),
@@ -70,12 +71,12 @@ function answerClientError (
   error: Error & { code?: string },
   socket: Socket,
   settings: Settings,
-  log: { info: (obj: object, msg: string) => void } | undefined
+  log: FastifyBaseLogger | undefined
 ): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const answer = clientErrorAnswer(error.code)
   const id = generateRequestId()
-  log?.info({ request_id: id, statusCode: answer.status, code: answer.code, err: { type: 'ClientError', message: error.message, code: error.code } }, answer.message)
+  log?.[settings.clientErrorLevel]({ request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
   if (!socket.writable) {
     socket.destroy()
     return
@@ -83,7 +84,7 @@ function answerClientError (
   const body = serializeEnvelope(answer, id)
   const idHeader = settings.requestIdHeader === false ? '' : `${settings.requestIdHeader}: ${id}\r\n`
   socket.end(
-    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] as string}\r\n` +
     `content-type: ${JSON_TYPE}\r\n` +
     `content-length: ${Buffer.byteLength(body)}\r\n` +
     idHeader +

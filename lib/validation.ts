@@ -1,11 +1,13 @@
+import { describeAjvErrors, type AjvErrorLike } from './ajv-messages.js'
 import type { ErrorDetail } from './api-error.js'
 import { specialCodes } from './codes.js'
+import type { CollectedErrors } from './collect-errors.js'
 import type { NormalizedError } from './envelope.js'
+import { clip, type RequestPart } from './field-path.js'
 import { fail, objectOption } from './option-checks.js'
 import { readField } from './safe-read.js'
 
-/** The parts of a request that a route schema validates. */
-export type RequestPart = 'body' | 'querystring' | 'params' | 'headers'
+export type { RequestPart } from './field-path.js'
 
 /** The status of a schema failure. */
 export type ValidationStatus = 400 | 422
@@ -25,13 +27,37 @@ export interface ValidationOptions {
   status?: ValidationStatus | Partial<Record<RequestPart, ValidationStatus>>
 }
 
-/** Validation options after checking. */
+/**
+ * Validation options after checking.
+ *
+ * @example
+ * ```ts
+ * const settings: ValidationSettings = normalizeValidationOptions({ maxDetails: 5 })
+ * ```
+ */
 export interface ValidationSettings {
   maxDetails: number
   status: Readonly<Record<RequestPart, ValidationStatus>>
 }
 
+/**
+ * The most `details` an answer lists unless `validation.maxDetails` says otherwise.
+ *
+ * @example
+ * ```ts
+ * defaultMaxDetails // 20
+ * ```
+ */
 export const defaultMaxDetails = 20
+/**
+ * The status of a schema failure of each part: a body that parsed but breaks
+ * its schema is 422; a bad querystring, path parameter or header is 400.
+ *
+ * @example
+ * ```ts
+ * defaultValidationStatus.querystring // 400
+ * ```
+ */
 export const defaultValidationStatus: Readonly<Record<RequestPart, ValidationStatus>> = Object.freeze({
   body: 422,
   querystring: 400,
@@ -69,17 +95,12 @@ export function normalizeValidationOptions (options: unknown): ValidationSetting
   return { maxDetails, status: Object.freeze(status) }
 }
 
-/** The fields of an ajv error that the mapping reads. */
-interface AjvError {
-  keyword: string
-  instancePath?: string
-  params?: Record<string, unknown>
-  message?: string
-}
-
 /**
  * Turns Fastify's schema failure (`error.validation`, `error.validationContext`)
  * into an answer whose `details` name every bad field, as the client wrote it.
+ * `collected` is the result of the bounded collection pass
+ * (`collectErrors()`); without it, or when it found nothing, the error's own
+ * list is used.
  *
  * @example
  * ```ts
@@ -87,119 +108,77 @@ interface AjvError {
  * // { status: 422, code: 'validation_failed', message: 'Missing required field: email', param: 'email', details: [...] }
  * ```
  */
-export function answerValidation (error: object, settings: ValidationSettings): NormalizedError {
-  const list = readField(error, 'validation') as unknown[]
+export function answerValidation (error: object, settings: ValidationSettings, collected?: CollectedErrors): NormalizedError {
   const context = readField(error, 'validationContext')
   const part: RequestPart = PARTS.includes(context as RequestPart) ? context as RequestPart : 'body'
+  const list = (readField(error, 'validation') as unknown[]).filter(isAjvError)
+  return answerAjvErrors(list, part, settings, collected)
+}
+
+/**
+ * The answer to the ajv errors of one part of a request: every failing field
+ * once, in ajv's order, at most `maxDetails` of them; `param` is the first.
+ * One failure reads like `Missing required field: activity_type`; several
+ * like `3 fields failed validation`, or `More than 20 fields failed
+ * validation` when the collection pass stopped at the cap. The pass's result
+ * (`collected`) is preferred to the validator's own `errors` when it found
+ * any.
+ *
+ * @example
+ * ```ts
+ * answerAjvErrors([{ keyword: 'type', instancePath: '/age', params: { type: 'integer' } }], 'body', settings)
+ * // { status: 422, code: 'validation_failed', type: 'validation_error', message: 'Invalid field age: must be an integer', param: 'age', details: [...] }
+ * ```
+ */
+export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart, settings: ValidationSettings, collected?: CollectedErrors): NormalizedError {
+  const useCollected = collected !== undefined && collected.errors.length > 0
+  const errors = useCollected ? collected.errors : own
+  const complete = useCollected ? collected.complete : true
   const details: ErrorDetail[] = []
   const seen = new Set<string>()
-  let failed = 0
-  for (const item of list) {
-    if (typeof item !== 'object' || item === null) continue
-    const detail = describeAjvError(item as AjvError, part)
+  let firstKeyword = ''
+  for (const detail of describeAjvErrors(errors, part)) {
     if (seen.has(detail.field)) continue
+    if (seen.size === 0) firstKeyword = detail.keyword
     seen.add(detail.field)
-    failed++
-    if (details.length < settings.maxDetails) details.push(detail)
+    if (details.length < settings.maxDetails) {
+      details.push({ field: clip(detail.field, MAX_FIELD), message: clip(detail.message, MAX_MESSAGE) })
+    }
   }
   const status = settings.status[part]
   const entry = status === 422 ? specialCodes.validationFailed : part === 'body' ? { ...specialCodes.validationFailed, type: 'invalid_request_error' } : specialCodes.invalidParameter
   if (details.length === 0) {
     return { status, code: entry.code, type: entry.type, message: entry.message }
   }
+  const failed = seen.size
   return {
     status,
     code: entry.code,
     type: entry.type,
-    message: failed === 1 ? singleMessage(details[0], list[0] as AjvError) : `${failed} fields failed validation`,
+    message: failed === 1 ? singleMessage(details[0], firstKeyword) : complete ? `${failed} fields failed validation` : `More than ${settings.maxDetails} ${settings.maxDetails === 1 ? 'field' : 'fields'} failed validation`,
     param: details[0].field,
     details
   }
 }
 
-function singleMessage (detail: ErrorDetail, first: AjvError): string {
-  if (first.keyword === 'required') return `Missing required field: ${detail.field}`
-  return `Invalid field ${detail.field}: ${detail.message}`
-}
+// The contract's limits of a detail.
+const MAX_FIELD = 256
+const MAX_MESSAGE = 1024
 
-/**
- * One ajv error as a detail: the field's path as the client wrote it and a
- * sentence without ajv's jargon.
- *
- * @example
- * ```ts
- * describeAjvError({ keyword: 'type', instancePath: '/items/0/sku', params: { type: 'string' } }, 'body')
- * // { field: 'items[0].sku', message: 'must be a string' }
- * ```
- */
-export function describeAjvError (error: AjvError, part: RequestPart): ErrorDetail {
-  const params = error.params ?? {}
-  const segments = pointerSegments(error.instancePath ?? '')
-  let message: string
-  switch (error.keyword) {
+function singleMessage (detail: ErrorDetail, keyword: string): string {
+  switch (keyword) {
     case 'required':
-      segments.push(String(params.missingProperty))
-      message = 'is required'
-      break
+    case 'dependencies':
+    case 'dependentRequired':
+      return `Missing required field: ${detail.field}`
     case 'additionalProperties':
-      segments.push(String(params.additionalProperty))
-      message = 'is not allowed'
-      break
-    case 'type':
-      message = `must be ${article(String(params.type))}`
-      break
-    case 'enum':
-      message = `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`
-      break
-    case 'maximum':
-      message = `must be at most ${String(params.limit)}`
-      break
-    case 'minimum':
-      message = `must be at least ${String(params.limit)}`
-      break
-    case 'maxLength':
-      message = `must be at most ${count(params.limit, 'character')}`
-      break
-    case 'minLength':
-      message = `must be at least ${count(params.limit, 'character')}`
-      break
-    case 'format':
-      message = `must match format "${String(params.format)}"`
-      break
-    case 'pattern':
-      message = `must match pattern "${String(params.pattern)}"`
-      break
-    default:
-      message = typeof error.message === 'string' && error.message.length > 0 ? error.message : 'is invalid'
+      return `Unknown field: ${detail.field}`
+    case 'errorMessage':
+      return detail.message
   }
-  return { field: fieldPath(segments, part), message }
+  return clip(`Invalid field ${detail.field}: ${detail.message}`, MAX_MESSAGE)
 }
 
-function pointerSegments (pointer: string): string[] {
-  if (pointer === '') return []
-  return pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
-
-function fieldPath (segments: string[], part: RequestPart): string {
-  if (segments.length === 0) return part
-  let path = ''
-  for (const segment of segments) {
-    if (/^(0|[1-9][0-9]*)$/.test(segment) && path !== '') path += `[${segment}]`
-    else if (IDENTIFIER.test(segment)) path += path === '' ? segment : `.${segment}`
-    else path += `[${JSON.stringify(segment)}]`
-  }
-  return path
-}
-
-function article (type: string): string {
-  return type.split(',').map((name) => {
-    if (name === 'null') return 'null'
-    return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`
-  }).join(' or ')
-}
-
-function count (limit: unknown, noun: string): string {
-  return `${String(limit)} ${noun}${limit === 1 ? '' : 's'}`
+function isAjvError (value: unknown): value is AjvErrorLike {
+  return typeof readField(value, 'keyword') === 'string'
 }

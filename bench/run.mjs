@@ -1,0 +1,159 @@
+// `npm run bench [-- --quick]`: compares pairs of servers over real sockets
+// and writes bench/RESULTS.md. Each server runs in its own process on
+// loopback; autocannon drives one server at a time with 50 connections,
+// pipelining 1. Within one run, each pair is measured in several rounds,
+// alternating which side goes first, and the result is the median of the
+// per-round ratios of requests per second: on a shared, noisy machine,
+// ratios measured side by side are what can be trusted, not absolute numbers.
+import autocannon from 'autocannon'
+import { fork } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const quick = process.argv.includes('--quick')
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const ROUNDS = quick ? 1 : 3
+const SECONDS = quick ? 0.5 : 2
+const WARMUP_SECONDS = quick ? 0.25 : 0.5
+
+const GET = (path) => ({ method: 'GET', path })
+const INVALID_BODY = {
+  method: 'POST',
+  path: '/items',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 7, email: false, age: 'old' })
+}
+
+/** Each pair: A (with the plugin) against B, and the target of A/B. */
+const pairs = [
+  { name: 'control: bare 2xx vs bare 2xx', a: ['bare-ok'], b: ['bare-ok'], request: GET('/ok'), target: null },
+  { name: '2xx, plugin registered vs bare Fastify', a: ['plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: 0.95 },
+  { name: 'throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: 0.95 },
+  { name: 'throw notFound() vs the limit (route returning the envelope)', a: ['plugin-throw'], b: ['limit'], request: GET('/widgets/w_1'), target: null },
+  { name: 'unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.95, requestA: GET('/nowhere/w_1') },
+  { name: 'wrong method 405 vs the limit', a: ['plugin-405'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },
+  { name: 'schema failure 422 (3 details) vs bare Fastify 400', a: ['plugin-422'], b: ['bare-400'], request: INVALID_BODY, target: 1.00 },
+  { name: 'over the limit 429 vs bare @fastify/rate-limit 429', a: ['plugin-429'], b: ['bare-429'], request: GET('/ok'), target: 0.95 },
+  { name: '2xx with in-memory limiter vs bare @fastify/rate-limit', a: ['plugin-rl-ok'], b: ['bare-rl-ok'], request: GET('/ok'), target: 0.95 },
+  { name: 'throw notFound() vs @fastify/sensible httpErrors.notFound()', a: ['plugin-throw'], b: ['sensible'], request: GET('/widgets/w_1'), target: 1.80 },
+  { name: 'logger on: throw notFound() vs the limit', a: ['plugin-throw', '--logger'], b: ['limit', '--logger'], request: GET('/widgets/w_1'), target: null },
+  { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null }
+]
+
+function startServer (args) {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'server.mjs'), args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    child.once('message', (message) => resolve({ child, port: message.port }))
+    child.once('exit', (code) => reject(new Error(`server ${args.join(' ')} exited with ${code}`)))
+  })
+}
+
+function stopServer (server) {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit')
+    server.child.once('exit', resolve)
+    server.child.disconnect()
+    setTimeout(() => server.child.kill('SIGKILL'), 2000).unref()
+  })
+}
+
+async function drive (port, request, seconds) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 50,
+    pipelining: 1,
+    duration: seconds,
+    requests: [request]
+  })
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+}
+
+function median (values) {
+  const sorted = [...values].sort((x, y) => x - y)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+async function measure (pair) {
+  const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
+  try {
+    const requestA = pair.requestA ?? pair.request
+    await drive(a.port, requestA, WARMUP_SECONDS)
+    await drive(b.port, pair.request, WARMUP_SECONDS)
+    const rounds = []
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which side goes first, so that drift favours neither.
+      let resultA, resultB
+      if (round % 2 === 0) {
+        resultA = await drive(a.port, requestA, SECONDS)
+        resultB = await drive(b.port, pair.request, SECONDS)
+      } else {
+        resultB = await drive(b.port, pair.request, SECONDS)
+        resultA = await drive(a.port, requestA, SECONDS)
+      }
+      rounds.push({ a: resultA, b: resultB, ratio: resultA.rps / resultB.rps })
+    }
+    return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)) }
+  } finally {
+    await Promise.all([stopServer(a), stopServer(b)])
+  }
+}
+
+function versions () {
+  const require = createRequire(import.meta.url)
+  const own = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'))
+  const of = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
+  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, autocannon ${of('autocannon')}`
+}
+
+function verdict (result) {
+  if (result.failed) return 'failed to run'
+  if (result.target === null) return 'reported'
+  return result.ratio >= result.target ? 'met' : 'MISSED'
+}
+
+const selected = only === undefined ? pairs : pairs.filter((pair) => pair.name.includes(only))
+const results = []
+const started = Date.now()
+for (const pair of selected) {
+  try {
+    const result = await measure(pair)
+    results.push(result)
+    const last = result.rounds.at(-1)
+    process.stdout.write(`${result.ratio.toFixed(2)}  ${pair.name} (A ${Math.round(last.a.rps)} rps p99 ${last.a.p99} ms, B ${Math.round(last.b.rps)} rps p99 ${last.b.p99} ms)\n`)
+  } catch (error) {
+    results.push({ ...pair, failed: true, error: error.message })
+    process.stdout.write(`failed  ${pair.name}: ${error.message}\n`)
+  }
+}
+const seconds = Math.round((Date.now() - started) / 1000)
+
+const lines = [
+  '# Benchmark results',
+  '',
+  `${quick ? 'Quick run' : 'Full run'} of \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${seconds} s.`,
+  `${versions()}. ${ROUNDS} round(s) of ${SECONDS} s per side, 50 connections, pipelining 1, loopback.`,
+  '',
+  'Ratio: median over rounds of (requests per second of A) / (requests per second of B). The control row shows the noise band of this run.',
+  '',
+  '| Pair (A vs B) | Target | Median ratio | Per round | p99 A / B (ms) | Verdict |',
+  '|---|---|---|---|---|---|'
+]
+for (const result of results) {
+  if (result.failed) {
+    lines.push(`| ${result.name} | ${result.target ?? '-'} | - | - | - | failed to run: ${result.error} |`)
+    continue
+  }
+  const perRound = result.rounds.map((r) => r.ratio.toFixed(2)).join(', ')
+  const p99 = result.rounds.map((r) => `${r.a.p99}/${r.b.p99}`).join(', ')
+  lines.push(`| ${result.name} | ${result.target === null ? 'reported' : `≥ ${result.target.toFixed(2)}`} | ${result.ratio.toFixed(2)} | ${perRound} | ${p99} | ${verdict(result)} |`)
+}
+const notesPath = join(here, 'NOTES.md')
+let notes = ''
+try { notes = readFileSync(notesPath, 'utf8') } catch {}
+writeFileSync(join(here, quick ? 'RESULTS-quick.md' : 'RESULTS.md'), lines.join('\n') + '\n' + (notes === '' ? '' : '\n' + notes))
+process.stdout.write(`\nwritten to bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'} in ${seconds} s\n`)
+if (results.some((result) => result.failed)) process.exitCode = 1

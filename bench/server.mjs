@@ -1,0 +1,77 @@
+// One benchmark server, chosen by name: `node bench/server.mjs <variant> [--logger]`.
+// It listens on a free loopback port and reports it to its parent over IPC.
+// Each variant answers the same request the same way with and without the
+// plugin, so that the parent can compare requests per second pair by pair.
+import Fastify from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import sensible from '@fastify/sensible'
+import errorEnvelope, { notFound } from 'error-envelope'
+
+const [variant, ...flags] = process.argv.slice(2)
+const logger = flags.includes('--logger') ? { level: 'info', file: '/dev/null' } : false
+const ENVELOPE = '{"error":{"code":"not_found","message":"Widget w_1 not found","type":"invalid_request_error","param":"id","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
+const BODY_SCHEMA = {
+  body: {
+    type: 'object',
+    required: ['name', 'email', 'age'],
+    properties: { name: { type: 'string' }, email: { type: 'string' }, age: { type: 'integer' } }
+  }
+}
+const HUGE = { max: 1e9, timeWindow: '1 hour' }
+const OVER = { max: 1, timeWindow: '1 hour', keyGenerator: () => 'bench' }
+
+const variants = {
+  // 2xx
+  'bare-ok': async (app) => { app.get('/ok', okHandler) },
+  'plugin-ok': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
+  // throw notFound()
+  'plugin-throw': async (app) => {
+    await app.register(errorEnvelope)
+    app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+  },
+  // Fastify's error path floor: one prebuilt error, one prebuilt body.
+  floor: async (app) => {
+    const prebuilt = Object.assign(new Error('Widget w_1 not found'), { statusCode: 404 })
+    app.setErrorHandler(function floorHandler (_error, _request, reply) {
+      reply.code(404).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
+    })
+    app.get('/widgets/:id', async () => { throw prebuilt })
+  },
+  // The limit: a route answering the same envelope without throwing.
+  limit: async (app) => {
+    app.get('/widgets/:id', async (_request, reply) => {
+      reply.code(404).header('content-type', 'application/json; charset=utf-8')
+      return ENVELOPE
+    })
+  },
+  sensible: async (app) => {
+    await app.register(sensible)
+    app.get('/widgets/:id', async () => { throw app.httpErrors.notFound('Widget w_1 not found') })
+  },
+  // unmatched URL and wrong method
+  'plugin-404': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
+  'plugin-405': async (app) => { await app.register(errorEnvelope); app.get('/widgets/:id', okHandler) },
+  // schema failures
+  'plugin-422': async (app) => { await app.register(errorEnvelope); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  'bare-400': async (app) => { app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  // rate limiting
+  'plugin-429': async (app) => { await app.register(errorEnvelope, { rateLimit: OVER }); app.get('/ok', okHandler) },
+  'bare-429': async (app) => { await app.register(rateLimit, OVER); app.get('/ok', okHandler) },
+  'plugin-rl-ok': async (app) => { await app.register(errorEnvelope, { rateLimit: HUGE }); app.get('/ok', okHandler) },
+  'bare-rl-ok': async (app) => { await app.register(rateLimit, HUGE); app.get('/ok', okHandler) }
+}
+
+async function okHandler () {
+  return { ok: true, id: 'w_1', name: 'Sprocket' }
+}
+
+const setup = variants[variant]
+if (setup === undefined) {
+  process.stderr.write(`unknown variant ${variant}; known: ${Object.keys(variants).join(', ')}\n`)
+  process.exit(2)
+}
+const app = Fastify({ logger })
+await setup(app)
+await app.listen({ port: 0, host: '127.0.0.1' })
+process.send({ port: app.server.address().port })
+process.on('disconnect', () => { app.close().then(() => process.exit(0)) })

@@ -1,0 +1,41 @@
+// The server of `npm run soak`: the plugin with the in-memory rate limiter and
+// a route for every kind of error. Answers 'memory' messages with its memory
+// use after a full garbage collection.
+import Fastify from 'fastify'
+import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
+
+const app = Fastify({ logger: false, ...serverOptions() })
+await app.register(errorEnvelope, {
+  rateLimit: {
+    max: 1e9,
+    timeWindow: '1 hour',
+    keyGenerator: (request) => request.headers['x-api-key']
+  }
+})
+app.get('/ok', async () => ({ ok: true }))
+app.get('/widgets/:id', async (request) => {
+  if (request.params.id !== 'w_1') throw notFound(`Widget ${request.params.id} not found`, { param: 'id' })
+  return { id: 'w_1' }
+})
+app.get('/crash', async () => { throw new Error('connection refused (password=hunter2)') })
+app.post('/items', {
+  schema: {
+    body: {
+      type: 'object',
+      required: ['name', 'email', 'age'],
+      properties: { name: { type: 'string' }, email: { type: 'string' }, age: { type: 'integer' } }
+    }
+  }
+}, async () => ({ ok: true }))
+app.get('/limited', { config: { rateLimit: { max: 5, timeWindow: '1 hour' } } }, async () => ({ ok: true }))
+
+await app.listen({ port: 0, host: '127.0.0.1' })
+process.send({ port: app.server.address().port })
+process.on('message', (message) => {
+  if (message !== 'memory') return
+  globalThis.gc()
+  globalThis.gc()
+  const { heapUsed, rss } = process.memoryUsage()
+  process.send({ heapUsed, rss })
+})
+process.on('disconnect', () => { app.close().then(() => process.exit(0)) })

@@ -1,0 +1,142 @@
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
+import type { RateLimitRedis } from './rate-limit-options.js'
+
+/** What a store call answers: the count of the key in its window and the milliseconds left. */
+export type StoreCallback = (error: Error | null, result?: { current: number, ttl: number }) => void
+
+/**
+ * A store as `@fastify/rate-limit` (v11) calls it.
+ *
+ * @example
+ * ```ts
+ * store.incr('127.0.0.1', (error, result) => {}, 60_000, 100)
+ * ```
+ */
+export interface RateLimitStore {
+  incr (key: string, callback: StoreCallback, timeWindow: number, max: number): void
+  /** The store of a route's own limit; `routeId` keeps its keys apart. */
+  child (params: { routeId: string }): RateLimitStore
+}
+
+/**
+ * Options of `deadlineRedisStore()`.
+ *
+ * @example
+ * ```ts
+ * { redis, nameSpace: 'rl-', timeout: 100, onOutage: (error) => log.warn(error), onRecovery: () => {} }
+ * ```
+ */
+export interface DeadlineStoreOptions {
+  redis: RateLimitRedis
+  nameSpace: string
+  /** Milliseconds a call may take. */
+  timeout: number
+  /** Called once when Redis stops answering, with the first failure. */
+  onOutage: (error: unknown) => void
+  /** Called once when Redis answers again. */
+  onRecovery: () => void
+}
+
+/**
+ * The error a store call ends with when Redis failed or was too slow; the
+ * driver's error, if any, is its `cause`, for the logs only.
+ *
+ * @example
+ * ```ts
+ * new RateLimitStoreError('Rate limit store did not answer within 100 ms')
+ * ```
+ */
+export class RateLimitStoreError extends Error {
+  readonly code = 'ERR_RATE_LIMIT_STORE'
+}
+
+interface Health extends DeadlineStoreOptions {
+  down: boolean
+  probing: boolean
+}
+
+/**
+ * `@fastify/rate-limit`'s Redis store with a deadline on every call: a call
+ * that fails, or does not answer within `timeout`, calls back with a
+ * `RateLimitStoreError` in time, whatever the driver does.
+ *
+ * Once a call has failed, Redis counts as down: calls fail at once, and one
+ * read at a time goes to Redis in the background (the probe) until one
+ * answers. A Redis that accepts connections but never answers thus holds
+ * one pending command, not one per request, and requests during an outage
+ * wait for nothing.
+ *
+ * @example
+ * ```ts
+ * const Store = deadlineRedisStore({ redis, nameSpace: 'rl-', timeout: 100, onOutage, onRecovery })
+ * await fastify.register(rateLimit, { store: Store })
+ * ```
+ */
+export function deadlineRedisStore (options: DeadlineStoreOptions): new () => RateLimitStore {
+  const health: Health = { ...options, down: false, probing: false }
+  return class RootDeadlineStore extends DeadlineRedisStore {
+    constructor () {
+      super(health, options.nameSpace)
+    }
+  }
+}
+
+class DeadlineRedisStore implements RateLimitStore {
+  readonly #health: Health
+  readonly #inner: RedisStore
+
+  constructor (health: Health, prefix: string) {
+    this.#health = health
+    this.#inner = new RedisStore(false, false, health.redis, prefix)
+  }
+
+  incr (key: string, callback: StoreCallback, timeWindow: number, max: number): void {
+    const health = this.#health
+    if (health.down) {
+      if (!health.probing) this.#probe(key)
+      callback(new RateLimitStoreError('Rate limit store is unavailable'))
+      return
+    }
+    let settled = false
+    const timer = setTimeout(function storeDeadline () {
+      settled = true
+      const error = new RateLimitStoreError(`Rate limit store did not answer within ${health.timeout} ms`)
+      markDown(health, error)
+      callback(error)
+    }, health.timeout)
+    this.#inner.incr(key, function storeAnswer (error, result) {
+      clearTimeout(timer)
+      if (error === null) markUp(health)
+      else markDown(health, error)
+      if (settled) return
+      settled = true
+      if (error === null) callback(null, result as { current: number, ttl: number })
+      else callback(new RateLimitStoreError('Rate limit store failed', { cause: error }))
+    }, timeWindow, max)
+  }
+
+  #probe (key: string): void {
+    const health = this.#health
+    health.probing = true
+    this.#inner.read(key, function probeAnswer (error) {
+      health.probing = false
+      if (error === null) markUp(health)
+    })
+  }
+
+  child (params: { routeId: string }): RateLimitStore {
+    return new DeadlineRedisStore(this.#health, `${this.#health.nameSpace}${params.routeId}-`)
+  }
+}
+
+function markDown (health: Health, error: unknown): void {
+  if (health.down) return
+  health.down = true
+  health.onOutage(error)
+}
+
+function markUp (health: Health): void {
+  if (!health.down) return
+  health.down = false
+  health.onRecovery()
+}

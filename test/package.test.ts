@@ -1,0 +1,162 @@
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { contractErrors } from './helper.js'
+
+// The package as users get it: `npm pack` of the built dist/ (the test script
+// builds first), unpacked into a scratch node_modules and loaded by child
+// processes with `require` and with `import`.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts']
+
+// Child processes get a plain Node: no loader or coverage hook of the runner.
+const childEnv: NodeJS.ProcessEnv = { ...process.env }
+delete childEnv.NODE_OPTIONS
+delete childEnv.NODE_V8_COVERAGE
+
+interface Packed {
+  /** The scratch folder; its node_modules holds the unpacked package. */
+  scratch: string
+  /** Where the package was unpacked. */
+  installed: string
+  /** The paths `npm pack` put in the tarball. */
+  files: string[]
+}
+
+function pack (): Packed {
+  const smoke = join(root, '.smoke')
+  mkdirSync(smoke, { recursive: true })
+  // A folder of its own, so that runs side by side never share files.
+  const scratch = mkdtempSync(join(smoke, 'pack-'))
+  // Its own package.json: without it, `error-envelope` would resolve to the
+  // repository itself (a package may import itself by name).
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'error-envelope-smoke', private: true }) + '\n')
+  // --ignore-scripts: prepack would rebuild dist/ under the feet of other tests.
+  const output = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], {
+    cwd: root,
+    encoding: 'utf8',
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 60_000
+  })
+  const [result] = JSON.parse(output) as Array<{ filename: string, files: Array<{ path: string }> }>
+  const installed = join(scratch, 'node_modules', 'error-envelope')
+  mkdirSync(installed, { recursive: true })
+  execFileSync('tar', ['-xzf', join(scratch, result.filename), '-C', installed, '--strip-components=1'], { timeout: 30_000 })
+  return { scratch, installed, files: result.files.map((file) => file.path) }
+}
+
+/** Runs a script in the scratch folder and parses what it prints. */
+function runChild (packed: Packed, name: string, source: string): any {
+  const file = join(packed.scratch, name)
+  writeFileSync(file, source)
+  const output = execFileSync(process.execPath, [file], { cwd: packed.scratch, encoding: 'utf8', env: childEnv, timeout: 30_000 })
+  return JSON.parse(output)
+}
+
+// What both children do with the package they loaded: register the plugin,
+// throw a helper's error, and report what answered.
+const exercise = `
+async function exercise (Fastify, pkg, resolved) {
+  const app = Fastify()
+  await app.register(pkg.default)
+  app.get('/widgets/:id', async () => { throw pkg.notFound('Widget w_1 not found', { param: 'id' }) })
+  const response = await app.inject('/widgets/w_1')
+  await app.close()
+  return {
+    resolved,
+    exports: [typeof pkg.default, typeof pkg.errorEnvelope, typeof pkg.notFound],
+    sameDefault: pkg.default === pkg.errorEnvelope,
+    status: response.statusCode,
+    contentType: response.headers['content-type'],
+    requestId: response.headers['x-request-id'],
+    body: JSON.parse(response.body)
+  }
+}
+`
+
+const requireScript = `'use strict'
+const Fastify = require('fastify')
+const pkg = require('error-envelope')
+${exercise}
+exercise(Fastify, pkg, require.resolve('error-envelope'))
+  .then((report) => process.stdout.write(JSON.stringify(report)))
+  .catch((error) => { console.error(error); process.exit(1) })
+`
+
+const importScript = `import Fastify from 'fastify'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import * as pkg from 'error-envelope'
+${exercise}
+const report = await exercise(Fastify, pkg, fileURLToPath(import.meta.resolve('error-envelope')))
+const commonjs = createRequire(import.meta.url)('error-envelope')
+report.crossBuild = [pkg.isApiError(commonjs.notFound()), commonjs.isApiError(pkg.notFound())]
+process.stdout.write(JSON.stringify(report))
+`
+
+const expectedBody = (requestId: unknown) => ({
+  error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: requestId }
+})
+
+t.test('the packed package', async (t) => {
+  const missing = builtEntries.filter((entry) => !existsSync(join(root, entry)))
+  if (missing.length > 0) {
+    t.fail(`the package is not built (missing ${missing.join(', ')}): run npm run build first`)
+    return
+  }
+  const packed = pack()
+  t.teardown(() => rmSync(packed.scratch, { recursive: true, force: true }))
+
+  t.test('ships dist/, README.md, LICENSE and package.json only', async (t) => {
+    const allowed = (path: string) => ['package.json', 'README.md', 'LICENSE'].includes(path) || path.startsWith('dist/')
+    t.same(packed.files.filter((path) => !allowed(path)), [], 'files outside the whitelist')
+    t.same(packed.files.filter((path) => /(^|\/)(test|tests|types|lib|examples|bench|scripts|\.ci)\//.test(path) && !path.startsWith('dist/')), [])
+    t.same(packed.files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts')), [], 'no TypeScript sources')
+    t.same(packed.files.filter((path) => /\.test\.|\.test-d\./.test(path)), [], 'no tests')
+    for (const entry of [...builtEntries, 'dist/esm/package.json', 'dist/cjs/package.json']) {
+      t.ok(packed.files.includes(entry), `ships ${entry}`)
+    }
+  })
+
+  t.test('has an exports map with types first in each condition, pointing at shipped files', async (t) => {
+    const manifest = JSON.parse(readFileSync(join(packed.installed, 'package.json'), 'utf8'))
+    const main = manifest.exports['.']
+    t.same(Object.keys(main), ['import', 'require'])
+    for (const [condition, targets] of Object.entries(main) as Array<[string, Record<string, string>]>) {
+      t.equal(Object.keys(targets)[0], 'types', `types comes first under ${condition}`)
+      for (const target of Object.values(targets)) t.ok(existsSync(join(packed.installed, target)), `${condition} ${target} is shipped`)
+    }
+    t.ok(existsSync(join(packed.installed, manifest.main)), 'main is shipped')
+    t.ok(existsSync(join(packed.installed, manifest.types)), 'types is shipped')
+    t.equal(JSON.parse(readFileSync(join(packed.installed, 'dist/cjs/package.json'), 'utf8')).type, 'commonjs')
+    t.equal(JSON.parse(readFileSync(join(packed.installed, 'dist/esm/package.json'), 'utf8')).type, 'module')
+    t.match(readFileSync(join(packed.installed, 'dist/esm/index.d.ts'), 'utf8'), /@example/, 'declarations keep their doc comments')
+  })
+
+  t.test('loads with require and answers a thrown helper with the envelope', async (t) => {
+    const report = runChild(packed, 'check.cjs', requireScript)
+    t.ok(report.resolved.startsWith(join(packed.installed, 'dist', 'cjs') + sep), 'the packed CommonJS build is loaded')
+    t.same(report.exports, ['function', 'function', 'function'], 'default, errorEnvelope and notFound')
+    t.equal(report.sameDefault, true)
+    t.equal(report.status, 404)
+    t.equal(report.contentType, 'application/json; charset=utf-8')
+    t.same(contractErrors(report.body), [])
+    t.same(report.body, expectedBody(report.requestId))
+  })
+
+  t.test('loads with import and answers a thrown helper with the envelope', async (t) => {
+    const report = runChild(packed, 'check.mjs', importScript)
+    t.ok(report.resolved.startsWith(join(packed.installed, 'dist', 'esm') + sep), 'the packed ES module build is loaded')
+    t.same(report.exports, ['function', 'function', 'function'], 'default, errorEnvelope and notFound')
+    t.equal(report.sameDefault, true)
+    t.equal(report.status, 404)
+    t.equal(report.contentType, 'application/json; charset=utf-8')
+    t.same(contractErrors(report.body), [])
+    t.same(report.body, expectedBody(report.requestId))
+    t.same(report.crossBuild, [true, true], 'each build recognises the ApiError of the other')
+  })
+})
