@@ -27,7 +27,7 @@ app.post('/items', {
     }
   }
 }, async () => ({ ok: true }))
-app.get('/limited', { config: { rateLimit: { max: 5, timeWindow: '1 hour' } } }, async () => ({ ok: true }))
+app.get('/limited', { config: { rateLimit: { max: 1, timeWindow: '1 hour' } } }, async () => ({ ok: true }))
 
 await app.listen({ port: 0, host: '127.0.0.1' })
 process.send({ port: app.server.address().port })

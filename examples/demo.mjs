@@ -8,11 +8,12 @@ const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 
 const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...serverOptions() })
-// Rate limiting counts in memory; with REDIS_URL set, in Redis, shared by every instance.
+// Rate limiting, on the /search route only: counted in memory; with
+// REDIS_URL set, in Redis, shared by every instance.
 const redis = process.env.REDIS_URL === undefined
   ? undefined
   : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
-await app.register(errorEnvelope, { rateLimit: { max: 100, timeWindow: '1 minute', redis } })
+await app.register(errorEnvelope, { rateLimit: { global: false, redis } })
 if (redis !== undefined) app.addHook('onClose', async () => { redis.disconnect() })
 
 const widgets = new Map([['w_1', { id: 'w_1', name: 'Sprocket' }]])

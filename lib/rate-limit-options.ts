@@ -1,7 +1,7 @@
 import type { RateLimitOptions as RouteRateLimitConfig } from '@fastify/rate-limit'
 import { parse } from '@lukeed/ms'
 import type { FastifyRequest } from 'fastify'
-import { fail, objectOption } from './option-checks.js'
+import { booleanOption, fail, objectOption } from './option-checks.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,6 +86,11 @@ export interface RateLimitOptions {
   storeTimeout?: number
   /** When Redis fails: `open` (default) lets requests through, `closed` answers 503. */
   onStoreError?: 'open' | 'closed'
+  /**
+   * Limit every route and the 404/405/501 answers (default), or, with
+   * `false`, only the routes whose `config.rateLimit` sets a limit.
+   */
+  global?: boolean
 }
 
 /** The limit of one route, or the global one, after checking. */
@@ -105,6 +110,7 @@ export interface RateLimitSettings extends LimitSettings {
   nameSpace: string
   storeTimeout: number
   onStoreError: 'open' | 'closed'
+  global: boolean
 }
 
 export const defaultMax = 100
@@ -115,7 +121,7 @@ export const defaultNameSpace = 'fastify-rate-limit-'
 export const defaultStoreTimeout = 100
 export const defaultOnStoreError = 'open'
 
-const KNOWN = ['max', 'timeWindow', 'ban', 'keyGenerator', 'headers', 'redis', 'nameSpace', 'storeTimeout', 'onStoreError']
+const KNOWN = ['max', 'timeWindow', 'ban', 'keyGenerator', 'headers', 'redis', 'nameSpace', 'storeTimeout', 'onStoreError', 'global']
 const ROUTE_KNOWN = ['max', 'timeWindow', 'ban', 'keyGenerator']
 const HEADERS = ['legacy', 'draft', 'both']
 const ON_STORE_ERROR = ['open', 'closed']
@@ -144,7 +150,8 @@ export function normalizeRateLimitOptions (options: unknown): RateLimitSettings 
     redis: redis as RateLimitRedis | undefined,
     nameSpace: nameSpaceOption(given.nameSpace),
     storeTimeout: positiveInteger('rateLimit.storeTimeout', given.storeTimeout, defaultStoreTimeout),
-    onStoreError: oneOf('rateLimit.onStoreError', given.onStoreError, ON_STORE_ERROR, defaultOnStoreError) as 'open' | 'closed'
+    onStoreError: oneOf('rateLimit.onStoreError', given.onStoreError, ON_STORE_ERROR, defaultOnStoreError) as 'open' | 'closed',
+    global: booleanOption('rateLimit.global', given.global, true)
   }
 }
 

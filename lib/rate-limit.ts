@@ -35,6 +35,7 @@ const storeRetryAfter = 1
  * way. Every route added later gets a named `onRequest` hook that runs
  * before the route's own: the global limit, or the route's
  * `config.rateLimit` counted apart; `config.rateLimit: false` opts out.
+ * With `global: false`, only routes with a `config.rateLimit` are limited.
  *
  * @example
  * ```ts
@@ -50,7 +51,7 @@ export async function installRateLimit (fastify: FastifyInstance, settings: Sett
 
   fastify.addHook('onRoute', function addRateLimitHook (route: RouteOptions) {
     const config = route.config?.rateLimit
-    if (config === false) return
+    if (config === false || (config === undefined && !options.global)) return
     let hook = globalHook
     if (config !== undefined) {
       const routeId = `${String(route.method)}${route.url}`
@@ -59,7 +60,7 @@ export async function installRateLimit (fastify: FastifyInstance, settings: Sett
     }
     route.onRequest = route.onRequest === undefined ? hook : [hook, ...[route.onRequest].flat()]
   })
-  return { onRequest: globalHook }
+  return options.global ? { onRequest: globalHook } : {}
 }
 
 async function loadLimiter (fastify: FastifyInstance, options: RateLimitSettings): Promise<CreateLimiter> {

@@ -15,7 +15,8 @@ t.test('fills in every default of rateLimit: {}', async (t) => {
     redis: undefined,
     nameSpace: 'fastify-rate-limit-',
     storeTimeout: 100,
-    onStoreError: 'open'
+    onStoreError: 'open',
+    global: true
   })
   t.equal(normalizeRateLimitOptions(undefined), false)
   t.equal(normalizeRateLimitOptions(false), false)
@@ -24,14 +25,14 @@ t.test('fills in every default of rateLimit: {}', async (t) => {
 t.test('keeps every valid option as given, a window string read as milliseconds', async (t) => {
   const keyGenerator = (): string => 'k'
   t.same(normalizeRateLimitOptions({
-    max: 5, timeWindow: '1.5s', ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed'
-  }), { max: 5, timeWindow: 1500, ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed' })
+    max: 5, timeWindow: '1.5s', ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed', global: false
+  }), { max: 5, timeWindow: 1500, ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed', global: false })
   t.equal((normalizeRateLimitOptions({ timeWindow: 2.5 }) as { timeWindow: number }).timeWindow, 3)
 })
 
 const wrong: Array<[string, unknown, string]> = [
   ['rateLimit', true, 'error-envelope option "rateLimit" must be an object, instead got true'],
-  ['rateLimit', { maximum: 5 }, 'error-envelope does not know the option "rateLimit.maximum"; known options: max, timeWindow, ban, keyGenerator, headers, redis, nameSpace, storeTimeout, onStoreError'],
+  ['rateLimit', { maximum: 5 }, 'error-envelope does not know the option "rateLimit.maximum"; known options: max, timeWindow, ban, keyGenerator, headers, redis, nameSpace, storeTimeout, onStoreError, global'],
   ['rateLimit.max', { max: 0 }, 'error-envelope option "rateLimit.max" must be a positive integer, instead got 0'],
   ['rateLimit.max', { max: '10' }, 'error-envelope option "rateLimit.max" must be a positive integer, instead got "10"'],
   ['rateLimit.timeWindow', { timeWindow: 'soon' }, 'error-envelope option "rateLimit.timeWindow" must be a positive number of milliseconds or a duration such as "1 minute", instead got "soon"'],
@@ -44,7 +45,8 @@ const wrong: Array<[string, unknown, string]> = [
   ['rateLimit.redis', { redis: null }, 'error-envelope option "rateLimit.redis" must be an ioredis client, instead got null'],
   ['rateLimit.nameSpace', { nameSpace: '' }, 'error-envelope option "rateLimit.nameSpace" must be a non-empty string, instead got ""'],
   ['rateLimit.storeTimeout', { storeTimeout: 0 }, 'error-envelope option "rateLimit.storeTimeout" must be a positive integer, instead got 0'],
-  ['rateLimit.onStoreError', { onStoreError: 'fail' }, 'error-envelope option "rateLimit.onStoreError" must be one of open, closed, instead got "fail"']
+  ['rateLimit.onStoreError', { onStoreError: 'fail' }, 'error-envelope option "rateLimit.onStoreError" must be one of open, closed, instead got "fail"'],
+  ['rateLimit.global', { global: 'no' }, 'error-envelope option "rateLimit.global" must be a boolean, instead got "no"']
 ]
 
 for (const [name, rateLimit, message] of wrong) {

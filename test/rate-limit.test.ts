@@ -157,6 +157,30 @@ t.test('leaves a route with config.rateLimit: false unlimited and without header
   }
 })
 
+t.test('limits only the routes with their own config.rateLimit, and not the 404 answers, with global: false', async (t) => {
+  fakeClock(t)
+  const app = await limitedApp(t, { max: 50, global: false }, (app) => {
+    app.get('/search', { config: { rateLimit: { max: 1 } } }, async () => ({ results: [] }))
+  })
+  for (let i = 0; i < 3; i++) {
+    const free = await app.inject('/widgets')
+    t.equal(free.statusCode, 200)
+    t.same(rateHeaders(free.headers), {}, 'a route without its own limit is not limited')
+    const unknown = await app.inject('/nowhere')
+    t.equal(unknown.statusCode, 404)
+    t.same(rateHeaders(unknown.headers), {}, 'the fallback is not limited')
+  }
+  const first = await app.inject('/search')
+  t.equal(first.statusCode, 200)
+  t.same(rateHeaders(first.headers), { 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '60' })
+  const second = await app.inject('/search')
+  assertEnvelope(t, second, 429, {
+    code: 'rate_limit_exceeded',
+    message: 'Rate limit exceeded, retry in 60 seconds',
+    type: 'rate_limit_error'
+  })
+})
+
 t.test('counts 404, 405 and 501 answers against the same key as the routes', async (t) => {
   fakeClock(t)
   const app = await limitedApp(t, { max: 4 })
