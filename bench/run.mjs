@@ -6,7 +6,7 @@
 // per-round ratios of requests per second: on a shared, noisy machine,
 // ratios measured side by side are what can be trusted, not absolute numbers.
 import autocannon from 'autocannon'
-import { fork } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
-const ROUNDS = quick ? 1 : 3
-const SECONDS = quick ? 0.5 : 2
+const ROUNDS = quick ? 1 : 5
+const SECONDS = quick ? 0.5 : 1.5
 const WARMUP_SECONDS = quick ? 0.25 : 0.5
 
 const GET = (path) => ({ method: 'GET', path })
@@ -43,9 +43,16 @@ const pairs = [
   { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null }
 ]
 
+// On a machine of two cores, the servers run on the first and autocannon on
+// the second, so that the two never take turns on one core: that alone
+// narrows the spread between rounds several times over.
+const pinned = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' }).status === 0
+
 function startServer (args) {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'server.mjs'), args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    const node = [process.execPath, join(here, 'server.mjs'), ...args]
+    const command = pinned ? ['taskset', '-c', '0', ...node] : node
+    const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     child.once('message', (message) => resolve({ child, port: message.port }))
     child.once('exit', (code) => reject(new Error(`server ${args.join(' ')} exited with ${code}`)))
   })
@@ -60,15 +67,24 @@ function stopServer (server) {
   })
 }
 
-async function drive (port, request, seconds) {
+function cpuOf (server) {
+  return new Promise((resolve) => {
+    server.child.once('message', (message) => resolve(message.cpu))
+    server.child.send('cpu')
+  })
+}
+
+async function drive (server, request, seconds) {
+  const before = await cpuOf(server)
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     connections: 50,
     pipelining: 1,
     duration: seconds,
     requests: [request]
   })
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx }
+  const cpu = (await cpuOf(server)) - before
+  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest: cpu / Math.max(1, result.requests.total), errors: result.errors + result.timeouts }
 }
 
 function median (values) {
@@ -81,22 +97,22 @@ async function measure (pair) {
   const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
   try {
     const requestA = pair.requestA ?? pair.request
-    await drive(a.port, requestA, WARMUP_SECONDS)
-    await drive(b.port, pair.request, WARMUP_SECONDS)
+    await drive(a, requestA, WARMUP_SECONDS)
+    await drive(b, pair.request, WARMUP_SECONDS)
     const rounds = []
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which side goes first, so that drift favours neither.
       let resultA, resultB
       if (round % 2 === 0) {
-        resultA = await drive(a.port, requestA, SECONDS)
-        resultB = await drive(b.port, pair.request, SECONDS)
+        resultA = await drive(a, requestA, SECONDS)
+        resultB = await drive(b, pair.request, SECONDS)
       } else {
-        resultB = await drive(b.port, pair.request, SECONDS)
-        resultA = await drive(a.port, requestA, SECONDS)
+        resultB = await drive(b, pair.request, SECONDS)
+        resultA = await drive(a, requestA, SECONDS)
       }
-      rounds.push({ a: resultA, b: resultB, ratio: resultA.rps / resultB.rps })
+      rounds.push({ a: resultA, b: resultB, ratio: resultA.rps / resultB.rps, cpuRatio: resultB.cpuPerRequest / resultA.cpuPerRequest })
     }
-    return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)) }
+    return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)), cpuRatio: median(rounds.map((r) => r.cpuRatio)) }
   } finally {
     await Promise.all([stopServer(a), stopServer(b)])
   }
@@ -123,7 +139,7 @@ for (const pair of selected) {
     const result = await measure(pair)
     results.push(result)
     const last = result.rounds.at(-1)
-    process.stdout.write(`${result.ratio.toFixed(2)}  ${pair.name} (A ${Math.round(last.a.rps)} rps p99 ${last.a.p99} ms, B ${Math.round(last.b.rps)} rps p99 ${last.b.p99} ms)\n`)
+    process.stdout.write(`${result.ratio.toFixed(2)} (cpu ${result.cpuRatio.toFixed(2)})  ${pair.name} (last round: A ${Math.round(last.a.rps)} rps p99 ${last.a.p99} ms, B ${Math.round(last.b.rps)} rps p99 ${last.b.p99} ms)\n`)
   } catch (error) {
     results.push({ ...pair, failed: true, error: error.message })
     process.stdout.write(`failed  ${pair.name}: ${error.message}\n`)
@@ -137,19 +153,19 @@ const lines = [
   `${quick ? 'Quick run' : 'Full run'} of \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${seconds} s.`,
   `${versions()}. ${ROUNDS} round(s) of ${SECONDS} s per side, 50 connections, pipelining 1, loopback.`,
   '',
-  'Ratio: median over rounds of (requests per second of A) / (requests per second of B). The control row shows the noise band of this run.',
+  `Ratio: median over rounds of (requests per second of A) / (requests per second of B). The control row shows the noise band of this run. CPU ratio: median of (server CPU time per request of B) / (of A), the same comparison measured on the server's own CPU time, which the rest of the machine disturbs less.${pinned ? ' Servers pinned to core 0, autocannon to core 1.' : ''}`,
   '',
-  '| Pair (A vs B) | Target | Median ratio | Per round | p99 A / B (ms) | Verdict |',
-  '|---|---|---|---|---|---|'
+  '| Pair (A vs B) | Target | Median ratio | Per round | CPU ratio | p99 A / B (ms) | Verdict |',
+  '|---|---|---|---|---|---|---|'
 ]
 for (const result of results) {
   if (result.failed) {
-    lines.push(`| ${result.name} | ${result.target ?? '-'} | - | - | - | failed to run: ${result.error} |`)
+    lines.push(`| ${result.name} | ${result.target ?? '-'} | - | - | - | - | failed to run: ${result.error} |`)
     continue
   }
   const perRound = result.rounds.map((r) => r.ratio.toFixed(2)).join(', ')
   const p99 = result.rounds.map((r) => `${r.a.p99}/${r.b.p99}`).join(', ')
-  lines.push(`| ${result.name} | ${result.target === null ? 'reported' : `≥ ${result.target.toFixed(2)}`} | ${result.ratio.toFixed(2)} | ${perRound} | ${p99} | ${verdict(result)} |`)
+  lines.push(`| ${result.name} | ${result.target === null ? 'reported' : `≥ ${result.target.toFixed(2)}`} | ${result.ratio.toFixed(2)} | ${perRound} | ${result.cpuRatio.toFixed(2)} | ${p99} | ${verdict(result)} |`)
 }
 const notesPath = join(here, 'NOTES.md')
 let notes = ''

@@ -19,12 +19,24 @@ import type { Settings } from './options.js'
 export function logErrorResponse (log: FastifyBaseLogger, settings: Settings, answer: NormalizedError, thrown?: unknown): void {
   const server = answer.status >= 500
   const level = server ? settings.serverErrorLevel : settings.clientErrorLevel
+  // Describing the error is the costly part: skip it for a level pino would
+  // drop, and for Fastify's null logger (which has no isLevelEnabled and
+  // shares one no-op for every level).
+  if (!isLevelEnabled(log, level)) return
   if (thrown === undefined) {
     log[level]({ statusCode: answer.status, code: answer.code }, answer.message)
     return
   }
   const err = errorForLog(thrown, server)
   log[level]({ statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
+}
+
+function isLevelEnabled (log: FastifyBaseLogger, level: string): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled
+  if (typeof check === 'function') return check.call(log, level)
+  // A logger whose every level is one and the same function is a no-op one.
+  const method = log[level as 'info']
+  return method !== log.fatal || method !== log.trace
 }
 
 /**

@@ -53,7 +53,9 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     const url = request.url
     const allowed = allowedMethods(fastify, probe, url)
     if (allowed.length > 0 && method === 'OPTIONS') {
-      reply.code(204).header('allow', allowed.join(', ')).send()
+      reply.code(204).header('allow', allowed.join(', '))
+      if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
+      reply.send()
       return
     }
     let answer: NormalizedError

@@ -137,3 +137,26 @@ t.test('keeps working with logger: false, installing no child logger factory', a
   assertEnvelope(t, await app.inject('/server'), 500, MASKED)
   assertEnvelope(t, await app.inject('/nowhere'), 404, { code: 'not_found', message: 'No route for GET /nowhere', type: 'invalid_request_error' })
 })
+
+t.test('writes the error line through a logger instance that has no isLevelEnabled, and skips pino levels turned off', async (t) => {
+  const written: Array<{ level: string, object: Record<string, unknown>, message: string }> = []
+  function makeLogger (): Record<string, unknown> {
+    const logger: Record<string, unknown> = { child: () => logger }
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace']) {
+      logger[level] = function write (object: Record<string, unknown>, message: string) { written.push({ level, object, message }) }
+    }
+    return logger
+  }
+  const app = Fastify({ loggerInstance: makeLogger() as never, disableRequestLogging: true })
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  app.get('/client', async () => { throw conflict('Widget w_1 already exists') })
+  await app.ready()
+  await app.inject('/client')
+  t.same(written.map((line) => [line.level, line.object.code, line.message]), [['info', 'conflict', 'Widget w_1 already exists']])
+
+  const { app: quiet, logs } = await build(t, { level: 'warn', routes (app) { app.get('/client', async () => { throw conflict('Widget w_1 already exists') }) } })
+  const response = await quiet.inject('/client')
+  t.equal(response.statusCode, 409)
+  t.same(errorLines(logs, response.headers['x-request-id'] as string), [], 'a 4xx at info is not described when the level is off')
+})
