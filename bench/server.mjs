@@ -5,6 +5,7 @@
 import Fastify from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
+import fp from 'fastify-plugin'
 import errorEnvelope, { notFound } from 'error-envelope'
 
 const [variant, ...flags] = process.argv.slice(2)
@@ -24,6 +25,8 @@ const variants = {
   // 2xx
   'bare-ok': async (app) => { app.get('/ok', okHandler) },
   'plugin-ok': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
+  // What registering any plugin costs, as a second control.
+  'empty-plugin-ok': async (app) => { await app.register(fp(async function empty () {})); app.get('/ok', okHandler) },
   // throw notFound()
   'plugin-throw': async (app) => {
     await app.register(errorEnvelope)

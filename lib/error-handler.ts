@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { codeFor } from './codes.js'
 import { serializeEnvelope, type NormalizedError } from './envelope.js'
-import { logErrorResponse } from './logging.js'
+import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
 import { normalizeError, type NormalizeSettings } from './normalize.js'
 import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
@@ -12,10 +12,12 @@ import { answerValidation } from './validation.js'
 /** The content type of every envelope. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
-const kAnswered = Symbol('error-envelope.answered')
-const kLogLine = Symbol('error-envelope.logLine')
+// Per-request state of the error path, kept beside the request rather than
+// on it: a property added to some requests and not others would give
+// Fastify's request objects a second shape on the hot path.
+const answered = new WeakSet<FastifyRequest>()
 interface LogLine { answer: NormalizedError, thrown: unknown }
-type MarkedRequest = FastifyRequest & { [kAnswered]?: true, [kLogLine]?: LogLine }
+const pendingLines = new WeakMap<FastifyRequest, LogLine>()
 
 /** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
 export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
@@ -48,17 +50,16 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   }
 
   function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-    const marked = request as MarkedRequest
     try {
       if (reply.raw.headersSent) {
         abortStartedResponse(error, request, reply, settings)
         return
       }
-      if (marked[kAnswered] === true) {
+      if (answered.has(request)) {
         answerLastResort(error, request, reply, settings)
         return
       }
-      marked[kAnswered] = true
+      answered.add(request)
       sendEnvelope(request, reply, normalizeError(error, normalizeSettings, request), explainSerializationFailure(error, request, reply), settings)
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
@@ -103,28 +104,26 @@ export function sendEnvelope (
 // One line per error response, written when the response is done: when the
 // envelope cannot be sent (an onSend hook that throws on every response),
 // the last-resort answer replaces the pending line instead of adding one.
+// Nothing is kept, and no listener added, for a level that is off.
 function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
-  const marked = request as MarkedRequest
-  const waiting = marked[kLogLine] !== undefined
-  marked[kLogLine] = { answer, thrown }
+  if (!shouldLogErrorResponse(request.log, settings, answer)) return
+  const waiting = pendingLines.has(request)
+  pendingLines.set(request, { answer, thrown })
   if (waiting) return
-  const raw = reply.raw
   function writeLogLine (): void {
-    raw.removeListener('finish', writeLogLine)
-    raw.removeListener('close', writeLogLine)
-    const line = marked[kLogLine] as LogLine
-    marked[kLogLine] = undefined
+    const line = pendingLines.get(request) as LogLine
+    pendingLines.delete(request)
     try {
       logErrorResponse(request.log, settings, line.answer, line.thrown)
     } catch {}
   }
-  // A client that left before the answer: no event will come.
-  if (raw.destroyed) {
+  // A client that left before the answer: no event will come. Otherwise
+  // 'close' comes once the response is finished or its connection is gone.
+  if (reply.raw.destroyed) {
     writeLogLine()
     return
   }
-  raw.once('finish', writeLogLine)
-  raw.once('close', writeLogLine)
+  reply.raw.once('close', writeLogLine)
 }
 
 function requestIdOf (request: FastifyRequest): string {
@@ -154,6 +153,6 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
 // is to cut the connection, so the client sees a truncated response rather
 // than an envelope glued into the middle of a body.
 function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
-  logErrorResponse(request.log, settings, { ...codeFor(500), message: 'Response aborted after its headers were sent' }, error)
+  logWhenDone(request, reply, settings, { ...codeFor(500), message: 'Response aborted after its headers were sent' }, error)
   reply.raw.destroy()
 }

@@ -9,6 +9,8 @@ import type { Settings } from './options.js'
  * `clientErrorLevel` (default `info`) without the stack. Answers that no
  * thrown value caused (404, 405, 501) log their message alone. The line never
  * carries the error's `headers`, where cookies and credentials travel.
+ * Callers ask `shouldLogErrorResponse()` first, so that nothing is described
+ * for a level that is off.
  *
  * @example
  * ```ts
@@ -19,16 +21,27 @@ import type { Settings } from './options.js'
 export function logErrorResponse (log: FastifyBaseLogger, settings: Settings, answer: NormalizedError, thrown?: unknown): void {
   const server = answer.status >= 500
   const level = server ? settings.serverErrorLevel : settings.clientErrorLevel
-  // Describing the error is the costly part: skip it for a level pino would
-  // drop, and for Fastify's null logger (which has no isLevelEnabled and
-  // shares one no-op for every level).
-  if (!isLevelEnabled(log, level)) return
   if (thrown === undefined) {
     log[level]({ statusCode: answer.status, code: answer.code }, answer.message)
     return
   }
   const err = errorForLog(thrown, server)
   log[level]({ statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
+}
+
+/**
+ * Whether the line of an error response would be written at all. Describing
+ * the error is the costly part of the line: it is skipped for a level pino
+ * would drop, and for Fastify's null logger (which has no isLevelEnabled and
+ * shares one no-op for every level).
+ *
+ * @example
+ * ```ts
+ * shouldLogErrorResponse(request.log, settings, answer) // false with logger: false
+ * ```
+ */
+export function shouldLogErrorResponse (log: FastifyBaseLogger, settings: Settings, answer: NormalizedError): boolean {
+  return isLevelEnabled(log, answer.status >= 500 ? settings.serverErrorLevel : settings.clientErrorLevel)
 }
 
 function isLevelEnabled (log: FastifyBaseLogger, level: string): boolean {
