@@ -61,7 +61,25 @@ const variants = {
   'plugin-429': async (app) => { await app.register(errorEnvelope, { rateLimit: OVER }); app.get('/ok', okHandler) },
   'bare-429': async (app) => { await app.register(rateLimit, OVER); app.get('/ok', okHandler) },
   'plugin-rl-ok': async (app) => { await app.register(errorEnvelope, { rateLimit: HUGE }); app.get('/ok', okHandler) },
-  'bare-rl-ok': async (app) => { await app.register(rateLimit, HUGE); app.get('/ok', okHandler) }
+  'bare-rl-ok': async (app) => { await app.register(rateLimit, HUGE); app.get('/ok', okHandler) },
+  // Redis: the limiter's store against one GET of a bare route (REDIS_PORT).
+  'plugin-redis-ok': async (app) => {
+    const redis = await connectRedis(app)
+    await app.register(errorEnvelope, { rateLimit: { ...HUGE, redis } })
+    app.get('/ok', okHandler)
+  },
+  'bare-redis-get': async (app) => {
+    const redis = await connectRedis(app)
+    app.get('/ok', async () => { await redis.get('bench'); return okHandler() })
+  }
+}
+
+async function connectRedis (app) {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis({ port: Number(process.env.REDIS_PORT), host: '127.0.0.1', maxRetriesPerRequest: 1, lazyConnect: true })
+  await redis.connect()
+  app.addHook('onClose', async () => { redis.disconnect() })
+  return redis
 }
 
 async function okHandler () {

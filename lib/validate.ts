@@ -1,4 +1,5 @@
 import { Ajv, type Options as AjvOptions } from 'ajv'
+import * as ajvFormatsModule from 'ajv-formats'
 import { fieldOfError, type AjvErrorLike } from './ajv-messages.js'
 import { ApiError } from './api-error.js'
 import { collectErrors, reportsAllErrors, type ValidatorLike } from './collect-errors.js'
@@ -61,8 +62,9 @@ const compiled = new WeakMap<AjvLike, WeakMap<object, ValidatorLike>>()
  *
  * Each schema object is compiled once, per Ajv instance, and kept for as long
  * as the schema object lives: declare schemas once, outside the handler.
- * The default Ajv instance has no formats; pass your own (`ajv`) with
- * `ajv-formats` for `format`, or with the schemas that `$ref` names.
+ * The default Ajv instance has Fastify's default options and the formats of
+ * `ajv-formats`, as a route schema has; pass your own (`ajv`) for other
+ * keywords or for the schemas that `$ref` names.
  *
  * @example
  * ```ts
@@ -100,8 +102,22 @@ export function validate<T = unknown> (schema: object, data: unknown, options: V
 }
 
 function defaultAjv (): AjvLike {
-  sharedAjv ??= new Ajv({ ...defaultAjvOptions }) as unknown as AjvLike
+  if (sharedAjv === undefined) {
+    // With the formats Fastify's own compiler adds (@fastify/ajv-compiler),
+    // so that `format: 'email'` means the same here as in a route schema.
+    const ajv = new Ajv({ ...defaultAjvOptions })
+    formatsPlugin(ajvFormatsModule)(ajv)
+    sharedAjv = ajv as unknown as AjvLike
+  }
   return sharedAjv
+}
+
+// ajv-formats is CommonJS: its plugin is module.exports and its `default`;
+// an ES module import sees it one `default` deeper than a require does.
+function formatsPlugin (module: unknown): (ajv: Ajv) => unknown {
+  let plugin = module as { default?: unknown }
+  while (typeof plugin !== 'function') plugin = plugin.default as { default?: unknown }
+  return plugin as unknown as (ajv: Ajv) => unknown
 }
 
 function compileCached (ajv: AjvLike, schema: object): ValidatorLike {

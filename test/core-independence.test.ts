@@ -23,6 +23,7 @@ const seeds = [
   'option-checks.ts',
   'request-id.ts',
   'safe-read.ts',
+  'validate.ts',
   'validation.ts'
 ]
 

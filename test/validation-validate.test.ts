@@ -58,6 +58,33 @@ t.test('returns the data from validate(), coerced and defaulted as Fastify would
   t.equal(validate({ type: 'integer' }, '7'), 7)
 })
 
+t.test('checks formats with the default Ajv instance, as a route schema does', async (t) => {
+  const contact = { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' }, site: { type: 'string', format: 'uri' } } }
+  t.same(validate(contact, { email: 'ann@example.com', site: 'https://example.com' }), { email: 'ann@example.com', site: 'https://example.com' })
+  let thrown: unknown
+  try {
+    validate(contact, { email: 'not an email', site: 'nowhere' })
+  } catch (error) {
+    thrown = error
+  }
+  t.ok(isApiError(thrown))
+  t.same({ ...(thrown as object) }, {
+    status: 422,
+    statusCode: 422,
+    code: 'validation_failed',
+    type: 'validation_error',
+    param: 'email',
+    details: [
+      { field: 'email', message: 'must match format "email"' },
+      { field: 'site', message: 'must match format "uri"' }
+    ],
+    headers: undefined,
+    expose: true,
+    message: '2 fields failed validation',
+    stack: 'ApiError: 2 fields failed validation'
+  })
+})
+
 t.test('compiles each schema once per Ajv instance', async (t) => {
   const ajv = new Ajv()
   let compiled = 0
