@@ -18,6 +18,13 @@ export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD',
 
 const STANDARD = new Set(STANDARD_METHODS)
 const MAX_PATH_IN_MESSAGE = 256
+// The routes are fixed once the server is ready, so the methods a path is
+// routed for never change: the answer is kept for the paths asked most
+// recently (scanners and health checks ask the same ones again and again).
+// Bounded in count and key length, so that distinct or huge URLs cannot
+// grow it.
+const MAX_CACHED_PATHS = 1000
+const MAX_CACHED_PATH_LENGTH = 256
 
 /**
  * Installs the fallback for requests no route handles:
@@ -48,12 +55,25 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     done()
   })
 
+  // The `Allow` value of each path, '' for a path no method is routed for.
+  const allowByPath = new Map<string, string>()
+  function allowFor (path: string): string {
+    let allow = allowByPath.get(path)
+    if (allow !== undefined) return allow
+    allow = allowedMethods(fastify, probe, path).join(', ')
+    if (path.length <= MAX_CACHED_PATH_LENGTH) {
+      if (allowByPath.size >= MAX_CACHED_PATHS) allowByPath.delete(allowByPath.keys().next().value as string)
+      allowByPath.set(path, allow)
+    }
+    return allow
+  }
+
   fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
     const method = request.method
-    const url = request.url
-    const allowed = allowedMethods(fastify, probe, url)
-    if (allowed.length > 0 && method === 'OPTIONS') {
-      reply.code(204).header('allow', allowed.join(', '))
+    const path = pathOf(request.url)
+    const allow = allowFor(path)
+    if (allow !== '' && method === 'OPTIONS') {
+      reply.code(204).header('allow', allow)
       if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
       reply.send()
       return
@@ -61,14 +81,14 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     let answer: NormalizedError
     if (!STANDARD.has(method)) {
       answer = { ...codeFor(501), message: `Method ${method} is not implemented` }
-    } else if (allowed.length > 0) {
+    } else if (allow !== '') {
       answer = {
         ...codeFor(405),
-        message: `Method ${method} is not allowed for ${describePath(url)}`,
-        headers: { allow: allowed.join(', ') }
+        message: `Method ${method} is not allowed for ${describePath(path)}`,
+        headers: { allow }
       }
     } else {
-      answer = { ...codeFor(404), message: `No route for ${method} ${describePath(url)}` }
+      answer = { ...codeFor(404), message: `No route for ${method} ${describePath(path)}` }
     }
     sendEnvelope(request, reply, answer, undefined, settings)
   })
@@ -83,9 +103,13 @@ function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url
 }
 
 // The path only: a query string may carry tokens, and it is not part of
-// what was not found. Capped so that a 9,000-character URL stays readable.
-function describePath (url: string): string {
+// what was not found (nor of what the router matches).
+function pathOf (url: string): string {
   const query = url.indexOf('?')
-  const path = query === -1 ? url : url.slice(0, query)
+  return query === -1 ? url : url.slice(0, query)
+}
+
+// Capped, so that a 9,000-character URL stays readable.
+function describePath (path: string): string {
   return path.length > MAX_PATH_IN_MESSAGE ? path.slice(0, MAX_PATH_IN_MESSAGE) + '…' : path
 }

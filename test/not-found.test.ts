@@ -174,3 +174,24 @@ t.test('answers 501 to PROPFIND and 405 to a standard method when no extension r
   assertEnvelope(t, response, 405, notAllowed('PATCH', '/plain'))
   t.equal(response.headers.allow, 'GET, HEAD')
 })
+
+t.test('answers a path asked again as the first time, and answers right after more distinct paths than it remembers', async (t) => {
+  const { app } = await build(t, { routes: api })
+  for (let round = 0; round < 2; round++) {
+    const response = await app.inject({ method: 'DELETE', url: '/widgets/7?round=' + round })
+    assertEnvelope(t, response, 405, notAllowed('DELETE', '/widgets/7'))
+    t.equal(response.headers.allow, 'GET, HEAD, PUT')
+    const options = await app.inject({ method: 'OPTIONS', url: '/widgets/7' })
+    t.equal(options.statusCode, 204)
+    t.equal(options.headers.allow, 'GET, HEAD, PUT')
+  }
+  for (let i = 0; i < 1100; i++) {
+    const response = await app.inject(`/unknown/${i}`)
+    if (response.statusCode !== 404) t.fail(`/unknown/${i} answered ${response.statusCode}`)
+  }
+  const again = await app.inject({ method: 'DELETE', url: '/widgets/7' })
+  assertEnvelope(t, again, 405, notAllowed('DELETE', '/widgets/7'))
+  t.equal(again.headers.allow, 'GET, HEAD, PUT')
+  const unknownAgain = await app.inject('/unknown/0')
+  assertEnvelope(t, unknownAgain, 404, { code: 'not_found', message: 'No route for GET /unknown/0', type: 'invalid_request_error' })
+})
