@@ -74,9 +74,11 @@ t.test('falls back to the client IP when the keyGenerator throws or returns an e
   t.equal(other.statusCode, 200, 'another client is not caught in the same bucket')
 })
 
-t.test('keeps serving, with bounded memory, when clients bring more distinct keys than the in-memory store holds', async (t) => {
+// The store's bound is what keeps memory flat; the heap itself is measured
+// over real sockets by `npm run soak` (inject() retains memory per request,
+// so a heap reading here would measure the test).
+t.test('keeps serving when clients bring more distinct keys than the in-memory store holds, evicting the oldest', async (t) => {
   const app = await limited(t, { max: 1, timeWindow: '1 minute', keyGenerator: (request) => request.headers['x-api-key'] as string })
-  const before = process.memoryUsage().heapUsed
   const keys = 6000 // the in-memory store keeps the 5,000 most recent keys
   for (let i = 0; i < keys; i++) {
     const response = await app.inject({ url: '/search', headers: { 'x-api-key': `key-${i}` } })
@@ -86,8 +88,6 @@ t.test('keeps serving, with bounded memory, when clients bring more distinct key
   assertLimited(t, recent)
   const evicted = await app.inject({ url: '/search', headers: { 'x-api-key': 'key-0' } })
   t.equal(evicted.statusCode, 200, 'the oldest key was evicted and counts afresh')
-  const grown = process.memoryUsage().heapUsed - before
-  t.ok(grown < 64 * 1024 * 1024, `heap grew by ${Math.round(grown / 1024 / 1024)} MB`)
   const normal = await app.inject({ url: '/search', headers: { 'x-api-key': 'fresh' } })
   t.equal(normal.statusCode, 200, 'still serving')
 })
