@@ -1,4 +1,5 @@
 import { isApiError, isIdentifier, type ApiError, type ErrorDetail, type ErrorHeaders } from './api-error.js'
+import { clip } from './clip.js'
 import { codeFor, isErrorStatus, specialCodes, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { readField } from './safe-read.js'
@@ -198,7 +199,7 @@ function finish (
   const cleanDetails = cleanDetailList(details)
   if (cleanDetails !== undefined) answer.details = cleanDetails
   if (typeof param === 'string' && param.length > 0) {
-    answer.param = capString(param, MAX_FIELD_LENGTH)
+    answer.param = clip(param, MAX_FIELD_LENGTH)
   }
   const cleanHeaders = cleanHeaderList(headers, settings.errorHeaders)
   if (cleanHeaders !== undefined) answer.headers = cleanHeaders
@@ -211,16 +212,7 @@ function finish (
  */
 export function capMessage (message: unknown, status: number): string {
   if (typeof message !== 'string' || message.length === 0) return codeFor(status).message
-  return capString(message, MAX_MESSAGE_LENGTH)
-}
-
-function capString (value: string, max: number): string {
-  if (value.length <= max) return value
-  let end = max - 1
-  // Never cut a surrogate pair in half.
-  const last = value.charCodeAt(end - 1)
-  if (last >= 0xd800 && last <= 0xdbff) end--
-  return value.slice(0, end) + '…'
+  return clip(message, MAX_MESSAGE_LENGTH)
 }
 
 function cleanDetailList (details: unknown): ErrorDetail[] | undefined {
@@ -232,7 +224,7 @@ function cleanDetailList (details: unknown): ErrorDetail[] | undefined {
     const field = readField(detail, 'field')
     const message = readField(detail, 'message')
     if (typeof field !== 'string' || field.length === 0 || typeof message !== 'string' || message.length === 0) continue
-    clean.push({ field: capString(field, MAX_FIELD_LENGTH), message: capString(message, MAX_MESSAGE_LENGTH) })
+    clean.push({ field: clip(field, MAX_FIELD_LENGTH), message: clip(message, MAX_MESSAGE_LENGTH) })
   }
   return clean.length > 0 ? clean : undefined
 }

@@ -14,6 +14,7 @@ const lib = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib')
  */
 const seeds = [
   'api-error.ts',
+  'clip.ts',
   'codes.ts',
   'describe.ts',
   'envelope.ts',

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { describeAjvError, describeAjvErrors } from '../lib/ajv-messages.js'
-import { clip, fieldPath } from '../lib/field-path.js'
+import { clip } from '../lib/clip.js'
+import { fieldPath } from '../lib/field-path.js'
 import { answerValidation, normalizeValidationOptions } from '../lib/validation.js'
 import { contractErrors } from './helper.js'
 import { buildEnvelope } from '../index.js'
