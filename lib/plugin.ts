@@ -6,6 +6,7 @@ import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { installRateLimit } from './rate-limit.js'
 import { installRequestId } from './request-id-hook.js'
 import { installResponsePayloadKeeper } from './response-schema.js'
+import { installSchemaErrorFormatter } from './schema-error-formatter.js'
 
 /**
  * The plugin before `fastify-plugin` wraps it: checks the options, then
@@ -18,6 +19,7 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installRequestId(fastify, settings)
   installLogging(fastify)
   installErrorHandler(fastify, settings)
+  installSchemaErrorFormatter(fastify)
   installResponsePayloadKeeper(fastify)
   const notFoundHooks = await installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
