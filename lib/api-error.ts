@@ -1,4 +1,4 @@
-import { codeFor, isErrorStatus } from './codes.js'
+import { codeFor, defaultCodes, isErrorStatus, specialCodes } from './codes.js'
 import { describe } from './describe.js'
 
 /**
@@ -52,6 +52,11 @@ export interface ApiErrorOptions {
 }
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,63}$/
+// The table's codes and types, which nearly every answer carries: a set
+// lookup for them, the pattern only for the others.
+const TABLE_IDENTIFIERS: ReadonlySet<string> = new Set(
+  [...Object.values(defaultCodes), ...Object.values(specialCodes)].flatMap((entry) => [entry.code, entry.type])
+)
 const BRAND = Symbol.for('error-envelope.ApiError')
 
 /**
@@ -155,7 +160,7 @@ export function isApiError (value: unknown): value is ApiError {
  * ```
  */
 export function isIdentifier (value: unknown): value is string {
-  return typeof value === 'string' && IDENTIFIER.test(value)
+  return typeof value === 'string' && (TABLE_IDENTIFIERS.has(value) || IDENTIFIER.test(value))
 }
 
 function checkIdentifier (option: string, value: unknown): string {

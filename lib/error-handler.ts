@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Route
 import { codeFor } from './codes.js'
 import { serializeEnvelope, type NormalizedError } from './envelope.js'
 import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
-import { normalizeError, type NormalizeSettings } from './normalize.js'
+import { fromEntry, normalizeError, type NormalizeSettings } from './normalize.js'
 import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
@@ -14,10 +14,17 @@ export const JSON_TYPE = 'application/json; charset=utf-8'
 
 // Per-request state of the error path, kept beside the request rather than
 // on it: a property added to some requests and not others would give
-// Fastify's request objects a second shape on the hot path.
-const answered = new WeakSet<FastifyRequest>()
+// Fastify's request objects a second shape on the hot path. Only written
+// when logging is on.
 interface LogLine { answer: NormalizedError, thrown: unknown }
 const pendingLines = new WeakMap<FastifyRequest, LogLine>()
+
+// Marks, in its config, each route that carries the route-level copy of the
+// handler: for such a route, the root copy runs only when the route copy's
+// answer failed. A mark per route costs nothing per request, where a record
+// of each answered request cost a WeakSet entry on every error (about 0.2 µs
+// with the garbage collector's share).
+const kRouteCopy = Symbol('error-envelope.routeCopy')
 
 /** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
 export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
@@ -49,30 +56,51 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
     }
   }
 
-  function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // `again`: the answer of the route copy failed, and this is the root copy.
+  function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, again: boolean): void {
     try {
       if (reply.raw.headersSent) {
         abortStartedResponse(error, request, reply, settings)
         return
       }
-      if (answered.has(request)) {
+      if (again) {
         answerLastResort(error, request, reply, settings)
         return
       }
-      answered.add(request)
       sendEnvelope(request, reply, normalizeError(error, normalizeSettings, request), explainSerializationFailure(error, request, reply), settings)
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
     }
   }
 
+  // Fastify calls the root copy first for requests whose route has no copy
+  // (the not-found fallback, routes added before the plugin), and second,
+  // after the route copy's answer failed, for the others.
+  function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    answerError(error, request, reply, hasRouteCopy(request))
+  }
+
+  function routeErrorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    answerError(error, request, reply, false)
+  }
+
   fastify.setErrorHandler(errorEnvelopeHandler)
   const installed = fastify.errorHandler
   fastify.addHook('onRoute', function useEnvelopeHandler (this: FastifyInstance, route: RouteOptions) {
     if (route.errorHandler === undefined && this.errorHandler === installed) {
-      route.errorHandler = errorEnvelopeHandler
+      route.errorHandler = routeErrorEnvelopeHandler
+      route.config = { ...route.config, [kRouteCopy]: route } as RouteOptions['config']
     }
   })
+
+  // The mark keeps the route's options, which Fastify hands to every later
+  // onRoute hook: a hook that set another error handler after this one
+  // leaves a mark that no longer holds.
+  function hasRouteCopy (request: FastifyRequest): boolean {
+    const config = request.routeOptions.config as unknown as Record<symbol, RouteOptions | undefined> | undefined
+    return config?.[kRouteCopy]?.errorHandler === routeErrorEnvelopeHandler
+  }
+
   return errorEnvelopeHandler
 }
 
@@ -133,7 +161,7 @@ function requestIdOf (request: FastifyRequest): string {
 // The error path itself failed: answer a fixed 500 envelope straight to the
 // socket, past the hooks that failed, as Fastify's fallback handler does.
 function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
-  const answer: NormalizedError = { ...codeFor(500) }
+  const answer = fromEntry(codeFor(500))
   logWhenDone(request, reply, settings, answer, error)
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
@@ -153,6 +181,6 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
 // is to cut the connection, so the client sees a truncated response rather
 // than an envelope glued into the middle of a body.
 function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
-  logWhenDone(request, reply, settings, { ...codeFor(500), message: 'Response aborted after its headers were sent' }, error)
+  logWhenDone(request, reply, settings, fromEntry(codeFor(500), 'Response aborted after its headers were sent'), error)
   reply.raw.destroy()
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteS
 import { codeFor } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { sendEnvelope } from './error-handler.js'
+import { fromEntry } from './normalize.js'
 import type { Settings } from './options.js'
 
 /**
@@ -80,15 +81,12 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     }
     let answer: NormalizedError
     if (!STANDARD.has(method)) {
-      answer = { ...codeFor(501), message: `Method ${method} is not implemented` }
+      answer = fromEntry(codeFor(501), `Method ${method} is not implemented`)
     } else if (allow !== '') {
-      answer = {
-        ...codeFor(405),
-        message: `Method ${method} is not allowed for ${describePath(path)}`,
-        headers: { allow }
-      }
+      answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
+      answer.headers = { allow }
     } else {
-      answer = { ...codeFor(404), message: `No route for ${method} ${describePath(path)}` }
+      answer = fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
     }
     sendEnvelope(request, reply, answer, undefined, settings)
   })

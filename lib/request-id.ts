@@ -16,8 +16,10 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/
 // 15 random bytes are 20 base64url characters (15 is a multiple of 3, so a
 // block of them encodes to whole 20-character ids): 120 bits, unique across
 // processes without coordination.
+const ID_PREFIX = 'req_'
 const ID_BYTES = 15
 const ID_CHARS = 20
+const ID_LENGTH = ID_PREFIX.length + ID_CHARS
 const POOL_IDS = 512
 let pool = ''
 let offset = 0
@@ -25,8 +27,9 @@ let offset = 0
 /**
  * A new request id: `req_` and 20 characters from a cryptographically random
  * source. Bytes are drawn from the system and encoded in blocks of 512 ids,
- * so an id costs neither a system call nor an encoding of its own: only a
- * slice of a string.
+ * joined into one flat string with their prefixes, so an id costs neither a
+ * system call nor an encoding nor a concatenation of its own: only a slice,
+ * which every later use (the header, the body, the log line) reads as it is.
  *
  * @example
  * ```ts
@@ -36,12 +39,21 @@ let offset = 0
  */
 export function generateRequestId (): string {
   if (offset === pool.length) {
-    pool = randomFillSync(Buffer.allocUnsafe(ID_BYTES * POOL_IDS)).toString('base64url')
+    pool = prefixedPool()
     offset = 0
   }
-  const id = 'req_' + pool.slice(offset, offset + ID_CHARS)
-  offset += ID_CHARS
+  const id = pool.slice(offset, offset + ID_LENGTH)
+  offset += ID_LENGTH
   return id
+}
+
+// `join` makes one flat string, where `'req_' + chars` would make a rope
+// that the first regular expression or header write has to flatten again.
+function prefixedPool (): string {
+  const encoded = randomFillSync(Buffer.allocUnsafe(ID_BYTES * POOL_IDS)).toString('base64url')
+  const parts: string[] = ['']
+  for (let start = 0; start < encoded.length; start += ID_CHARS) parts.push(encoded.slice(start, start + ID_CHARS))
+  return parts.join(ID_PREFIX)
 }
 
 /**

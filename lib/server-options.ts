@@ -5,7 +5,7 @@ import { codeFor } from './codes.js'
 import { serializeEnvelope, type NormalizedError } from './envelope.js'
 import { JSON_TYPE, sendEnvelope } from './error-handler.js'
 import { errorForLog } from './log-error.js'
-import { normalizeError } from './normalize.js'
+import { fromEntry, normalizeError } from './normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
 import { generateRequestId } from './request-id.js'
 import { requestIdGenerator } from './request-id-hook.js'
@@ -59,9 +59,9 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
 
 // Node's parser errors (llhttp codes) and what they answer.
 function clientErrorAnswer (code: string | undefined): NormalizedError {
-  if (code === 'HPE_HEADER_OVERFLOW') return { ...codeFor(431), message: 'Request headers are too large' }
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return { ...codeFor(408), message: 'The request took too long to arrive' }
-  return { ...codeFor(400), message: 'Malformed HTTP request' }
+  if (code === 'HPE_HEADER_OVERFLOW') return fromEntry(codeFor(431), 'Request headers are too large')
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return fromEntry(codeFor(408), 'The request took too long to arrive')
+  return fromEntry(codeFor(400), 'Malformed HTTP request')
 }
 
 // Mirrors Fastify's defaultClientErrorHandler (fastify 5.12 fastify.js): a

@@ -8,6 +8,9 @@ import type { RequestPart } from './field-path.js'
 import { fail, objectOption } from './option-checks.js'
 import { readField } from './safe-read.js'
 
+// A body answered 400 rather than 422: the same code, as a request error.
+const badBody = Object.freeze({ ...specialCodes.validationFailed, type: 'invalid_request_error' })
+
 export type { RequestPart } from './field-path.js'
 
 /** The status of a schema failure. */
@@ -147,7 +150,7 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
     }
   }
   const status = settings.status[part]
-  const entry = status === 422 ? specialCodes.validationFailed : part === 'body' ? { ...specialCodes.validationFailed, type: 'invalid_request_error' } : specialCodes.invalidParameter
+  const entry = status === 422 ? specialCodes.validationFailed : part === 'body' ? badBody : specialCodes.invalidParameter
   if (details.length === 0) {
     return { status, code: entry.code, type: entry.type, message: entry.message }
   }

@@ -46,6 +46,19 @@ t.test('lets a child\'s error handler hand an error to the envelope by re-throwi
   t.equal(errorLines(logs, crash.error.request_id).length, 1)
 })
 
+t.test('answers an error re-thrown by a route error handler that a later onRoute hook set', async (t) => {
+  const { app, logs } = await build(t, {
+    routes (app) {
+      app.addHook('onRoute', (route) => {
+        route.errorHandler = function rethrow (error) { throw error }
+      })
+      app.get('/theirs', async () => { throw conflict('Widget w_1 already exists') })
+    }
+  })
+  const body = assertEnvelope(t, await app.inject('/theirs'), 409, CONFLICT)
+  t.equal(errorLines(logs, body.error.request_id).length, 1)
+})
+
 t.test('lets a child\'s error handler hand an error to the envelope with reply.send(error)', async (t) => {
   const { app, logs } = await build(t, {
     routes (app) {
