@@ -1,10 +1,11 @@
 // `npm run bench [-- --quick]`: compares pairs of servers over real sockets
 // and writes bench/RESULTS.md. Each server runs in its own process on
-// loopback; autocannon drives one server at a time with 50 connections,
-// pipelining 1. Within one run, each pair is measured in several rounds,
-// alternating which side goes first, and the result is the median of the
-// per-round ratios of requests per second: on a shared, noisy machine,
-// ratios measured side by side are what can be trusted, not absolute numbers.
+// loopback; autocannon drives both servers of a pair at once, 50
+// connections each, pipelining 1. Within one run, each pair is measured in
+// several rounds, each in fresh processes, alternating which side goes
+// first, and the result is the median of the per-round ratios of requests
+// per second: on a shared, noisy machine, ratios measured side by side are
+// what can be trusted, not absolute numbers.
 import autocannon from 'autocannon'
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
-const ROUNDS = quick ? 1 : 5
+const ROUNDS = quick ? 1 : 3
 const SECONDS = quick ? 0.5 : 1.5
 const WARMUP_SECONDS = quick ? 0.25 : 0.5
 
@@ -68,12 +69,13 @@ function startServer (args) {
   })
 }
 
+// A measured server has nothing left to do: it is killed, not closed, so that
+// a round in fresh processes costs their start-up only.
 function stopServer (server) {
   return new Promise((resolve) => {
     server.child.removeAllListeners('exit')
     server.child.once('exit', resolve)
-    server.child.disconnect()
-    setTimeout(() => server.child.kill('SIGKILL'), 2000).unref()
+    server.child.kill('SIGKILL')
   })
 }
 
@@ -103,26 +105,30 @@ function median (values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-async function measure (pair) {
+// Each round starts a fresh process for each side: a process keeps the speed
+// it settled in for its whole life, so rounds in fresh processes sample that
+// spread, and the median passes over a process that settled slow.
+async function measureRound (pair, round) {
   const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
   try {
     const requestA = pair.requestA ?? pair.request
-    await drive(a, requestA, WARMUP_SECONDS)
-    await drive(b, pair.request, WARMUP_SECONDS)
-    const rounds = []
-    for (let round = 0; round < ROUNDS; round++) {
-      // Both sides run at once, on one core: whatever slows the machine
-      // down during a round slows both alike, and their ratio is the ratio
-      // of their costs. The side started first alternates between rounds.
-      const [resultA, resultB] = round % 2 === 0
-        ? await Promise.all([drive(a, requestA, SECONDS), drive(b, pair.request, SECONDS)])
-        : (await Promise.all([drive(b, pair.request, SECONDS), drive(a, requestA, SECONDS)])).reverse()
-      rounds.push({ a: resultA, b: resultB, ratio: resultA.rps / resultB.rps, cpuRatio: resultB.cpuPerRequest / resultA.cpuPerRequest })
-    }
-    return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)), cpuRatio: median(rounds.map((r) => r.cpuRatio)) }
+    await Promise.all([drive(a, requestA, WARMUP_SECONDS), drive(b, pair.request, WARMUP_SECONDS)])
+    // Both sides run at once, on one core: whatever slows the machine down
+    // during a round slows both alike, and their ratio is the ratio of their
+    // costs. The side started first alternates between rounds.
+    const [resultA, resultB] = round % 2 === 0
+      ? await Promise.all([drive(a, requestA, SECONDS), drive(b, pair.request, SECONDS)])
+      : (await Promise.all([drive(b, pair.request, SECONDS), drive(a, requestA, SECONDS)])).reverse()
+    return { a: resultA, b: resultB, ratio: resultA.rps / resultB.rps, cpuRatio: resultB.cpuPerRequest / resultA.cpuPerRequest }
   } finally {
     await Promise.all([stopServer(a), stopServer(b)])
   }
+}
+
+async function measure (pair) {
+  const rounds = []
+  for (let round = 0; round < ROUNDS; round++) rounds.push(await measureRound(pair, round))
+  return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)), cpuRatio: median(rounds.map((r) => r.cpuRatio)) }
 }
 
 function versions () {
@@ -190,7 +196,7 @@ const lines = [
   `${quick ? 'Quick run' : 'Full run'} of \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${seconds} s.`,
   `${versions()}. ${ROUNDS} round(s) of ${SECONDS} s per side, 50 connections, pipelining 1, loopback.`,
   '',
-  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
+  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), each round in a fresh pair of server processes run with --single-threaded-gc, both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
   '',
   '| Pair (A vs B) | Target | Median ratio | Per round | CPU ratio | p99 A / B (ms) | Verdict |',
   '|---|---|---|---|---|---|---|'
