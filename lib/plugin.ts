@@ -21,6 +21,6 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installErrorHandler(fastify, settings)
   installSchemaErrorFormatter(fastify)
   installResponsePayloadKeeper(fastify)
-  const notFoundHooks = await installRateLimit(fastify, settings)
+  const notFoundHooks = installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
 }

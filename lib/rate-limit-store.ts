@@ -1,3 +1,4 @@
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { RateLimitRedis } from './rate-limit-options.js'
 
@@ -16,6 +17,25 @@ export interface RateLimitStore {
   incr (key: string, callback: StoreCallback, timeWindow: number, max: number): void
   /** The store of a route's own limit; `routeId` keeps its keys apart. */
   child (params: { routeId: string }): RateLimitStore
+}
+
+// @fastify/rate-limit's default size of the in-memory store: the keys seen
+// most recently are kept, so that distinct keys cannot grow it.
+const MEMORY_STORE_KEYS = 5000
+
+/**
+ * `@fastify/rate-limit`'s in-memory store, as the library builds it by
+ * default: an LRU of the 5,000 keys seen most recently. A route's own limit
+ * gets a store of its own from `child()`.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore()
+ * store.incr('127.0.0.1', (error, result) => {}, 60_000, 100) // calls back at once
+ * ```
+ */
+export function memoryStore (): RateLimitStore {
+  return new LocalStore(false, false, MEMORY_STORE_KEYS)
 }
 
 /**

@@ -70,6 +70,27 @@ t.test('counts by client IP and logs a warning when the keyGenerator throws', as
   t.equal(warnings[0].err.message, 'token store offline')
 })
 
+t.test('counts by client IP and logs a warning when an async keyGenerator rejects', async (t) => {
+  const { app, logs } = await keyedApp(t, { async keyGenerator () { throw new Error('token store timed out') } })
+  t.equal(await status(app, {}, '203.0.113.1'), 200)
+  t.equal(await status(app, {}, '203.0.113.1'), 429)
+  t.equal(await status(app, {}, '203.0.113.2'), 200)
+  const warnings = logs.filter((line) => line.msg === 'Rate limit keyGenerator failed; counting the request by client IP')
+  t.equal(warnings.length, 3)
+  t.equal(warnings[0].err.message, 'token store timed out')
+})
+
+t.test('awaits a keyGenerator that returns a thenable other than a Promise', async (t) => {
+  const { app } = await keyedApp(t, {
+    keyGenerator: (request) => ({
+      then (resolve: (key: string) => void) { setImmediate(resolve, request.headers['x-api-key'] as string) }
+    }) as unknown as Promise<string>
+  })
+  t.equal(await status(app, { 'x-api-key': 'alpha' }, '203.0.113.1'), 200)
+  t.equal(await status(app, { 'x-api-key': 'alpha' }, '203.0.113.2'), 429, 'counted by the key, not the IP')
+  t.equal(await status(app, { 'x-api-key': 'beta' }, '203.0.113.1'), 200)
+})
+
 t.test('uses a route\'s own keyGenerator, with the same IP fallback', async (t) => {
   const { app } = await keyedApp(t, {})
   t.equal(await status(app, { 'x-user': 'u_1' }, '203.0.113.1', '/search'), 200)
