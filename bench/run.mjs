@@ -28,6 +28,9 @@ const LATENCY_RATE = 2000
 const LATENCY_SECONDS = quick ? 1 : 3
 
 const GET = (path) => ({ method: 'GET', path })
+// Rows run with this V8 flag show what the plugin costs outside the slow mode
+// that allocation-site pretenuring puts some server processes in (NOTES.md).
+const NO_PRETENURING = '--no-allocation-site-pretenuring'
 const INVALID_BODY = {
   method: 'POST',
   path: '/items',
@@ -44,6 +47,9 @@ const pairs = [
   { name: 'throw notFound() vs the limit (route returning the envelope)', a: ['plugin-throw'], b: ['limit'], request: GET('/widgets/w_1'), target: null },
   { name: 'unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.95, requestA: GET('/nowhere/w_1') },
   { name: 'wrong method 405 vs the limit', a: ['plugin-405'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },
+  { name: 'unmatched URL 404 vs Fastify\'s own not-found handler sending one prebuilt body', a: ['plugin-404'], b: ['floor-404'], request: GET('/nowhere/w_1'), target: null },
+  { name: 'V8 allocation-site pretenuring off on both sides: unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: null, requestA: GET('/nowhere/w_1'), nodeFlags: [NO_PRETENURING] },
+  { name: 'V8 allocation-site pretenuring off on both sides: throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: null, nodeFlags: [NO_PRETENURING] },
   { name: 'schema failure 422 (3 details) vs bare Fastify 400', a: ['plugin-422'], b: ['bare-400'], request: INVALID_BODY, target: 1.00 },
   { name: 'over the limit 429 vs bare @fastify/rate-limit 429', a: ['plugin-429'], b: ['bare-429'], request: GET('/ok'), target: 0.95 },
   { name: '2xx with in-memory limiter vs bare @fastify/rate-limit', a: ['plugin-rl-ok'], b: ['bare-rl-ok'], request: GET('/ok'), target: 0.95 },
@@ -66,9 +72,9 @@ const pairs = [
 // within 3% of each other.
 const pinned = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' }).status === 0
 
-function startServer (args) {
+function startServer (args, nodeFlags = []) {
   return new Promise((resolve, reject) => {
-    const node = [process.execPath, '--single-threaded-gc', join(here, 'server.mjs'), ...args]
+    const node = [process.execPath, '--single-threaded-gc', ...nodeFlags, join(here, 'server.mjs'), ...args]
     const command = pinned ? ['taskset', '-c', '0', ...node] : node
     const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     child.once('message', (message) => resolve({ child, port: message.port }))
@@ -156,7 +162,7 @@ function median (values) {
 // it settled in for its whole life, so rounds in fresh processes sample that
 // spread, and the median passes over a process that settled slow.
 async function measureRound (pair, round) {
-  const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
+  const [a, b] = await Promise.all([startServer(pair.a, pair.nodeFlags), startServer(pair.b, pair.nodeFlags)])
   try {
     const requestA = pair.requestA ?? pair.request
     await Promise.all([drive(a, requestA, WARMUP_SECONDS), drive(b, pair.request, WARMUP_SECONDS)])

@@ -52,6 +52,14 @@ const variants = {
     app.get('/widgets/:id', async () => { throw app.httpErrors.notFound('Widget w_1 not found') })
   },
   // unmatched URL and wrong method
+  // Fastify's own not-found path, as the floor of the 404 row: its
+  // not-found handler sends one prebuilt body.
+  'floor-404': async (app) => {
+    app.setNotFoundHandler(function floorNotFound (request, reply) {
+      reply.code(404).header('x-request-id', request.id).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
+    })
+    app.get('/ok', okHandler)
+  },
   'plugin-404': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
   'plugin-405': async (app) => { await app.register(errorEnvelope); app.get('/widgets/:id', okHandler) },
   // schema failures
