@@ -248,7 +248,7 @@ for (const pair of selected) {
     const result = await measure(pair)
     results.push(result)
     const last = result.rounds.at(-1)
-    process.stdout.write(`${result.ratio.toFixed(2)} (cpu ${result.cpuRatio.toFixed(2)})  ${pair.name} (last round: A ${Math.round(last.a.rps)} rps p99 ${last.a.p99} ms, B ${Math.round(last.b.rps)} rps p99 ${last.b.p99} ms)\n`)
+    process.stdout.write(`${result.ratio.toFixed(3)} (cpu ${result.cpuRatio.toFixed(2)})  ${pair.name} (last round: A ${Math.round(last.a.rps)} rps p99 ${last.a.p99} ms, B ${Math.round(last.b.rps)} rps p99 ${last.b.p99} ms)\n`)
   } catch (error) {
     results.push({ ...pair, failed: true, error: error.message })
     process.stdout.write(`failed  ${pair.name}: ${error.message}\n`)
@@ -277,7 +277,7 @@ for (const result of results) {
   const p99 = result.rounds.map((r) => `${r.a.p99}/${r.b.p99}`).join(', ') +
     (result.p99Slack === undefined ? '' : `; at ${LATENCY_RATE}/s: ${result.rounds.map((r) => `${r.latency.a.toFixed(2)}/${r.latency.b.toFixed(2)}`).join(', ')}`)
   const target = result.p99Slack !== undefined ? `p99 ≤ B + ${result.p99Slack} ms` : result.target === null ? 'reported' : `≥ ${result.target.toFixed(2)}`
-  lines.push(`| ${result.name} | ${target} | ${result.ratio.toFixed(2)} | ${perRound} | ${result.cpuRatio.toFixed(2)} | ${p99} | ${verdict(result)} |`)
+  lines.push(`| ${result.name} | ${target} | ${result.ratio.toFixed(3)} | ${perRound} | ${result.cpuRatio.toFixed(2)} | ${p99} | ${verdict(result)} |`)
 }
 const notesPath = join(here, 'NOTES.md')
 let notes = ''
