@@ -83,7 +83,7 @@ function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateL
 }
 
 function limitHook (store: RateLimitStore, policy: string, limit: LimitSettings, options: RateLimitSettings): onRequestHookHandler {
-  const counted: Limit = {
+  const counting: Limit = {
     store,
     policy,
     max: limit.max,
@@ -94,9 +94,9 @@ function limitHook (store: RateLimitStore, policy: string, limit: LimitSettings,
     options
   }
   return function rateLimitHook (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
-    const key = counted.keyOf(request)
-    if (typeof key === 'string') count(counted, key, reply, done)
-    else key.then(function keyed (key) { count(counted, key, reply, done) }, done)
+    const key = counting.keyOf(request)
+    if (typeof key === 'string') count(counting, key, reply, done)
+    else key.then(function keyed (key) { count(counting, key, reply, done) }, done)
   }
 }
 

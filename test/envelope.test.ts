@@ -1,5 +1,6 @@
 import t from 'tap'
-import { contractErrors } from './helper.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { contractErrors, copiedContractPath, sharedContractPath } from './helper.js'
 import { buildEnvelope, serializeEnvelope, type NormalizedError } from '../index.js'
 
 const notFoundAnswer: NormalizedError = { status: 404, code: 'not_found', type: 'invalid_request_error', message: 'Not found' }
@@ -77,4 +78,12 @@ t.test('builds the same envelope as an object, in the same key order', async (t)
   })
   t.same(Object.keys(built.error), ['code', 'message', 'type', 'param', 'details', 'request_id'])
   t.equal(JSON.stringify(built), serializeEnvelope(answer, 'req_2'))
+})
+
+t.test('the repository\'s copy of the contract is the shared contract, when the shared folder is beside it', async (t) => {
+  if (!existsSync(sharedContractPath)) {
+    t.skip('no shared folder beside this clone; the copy is the contract')
+    return
+  }
+  t.same(JSON.parse(readFileSync(copiedContractPath, 'utf8')), JSON.parse(readFileSync(sharedContractPath, 'utf8')))
 })

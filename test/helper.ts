@@ -1,14 +1,18 @@
 import Ajv from 'ajv'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type LightMyRequestResponse } from 'fastify'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
 import errorEnvelope, { type ErrorEnvelopeOptions } from '../index.js'
 
-/** The contract every error body must satisfy, shared by all API teams. */
-export const contractPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'contract', 'envelope.schema.json')
+const here = dirname(fileURLToPath(import.meta.url))
+/** The contract every error body must satisfy, shared by all API teams, beside the repository. */
+export const sharedContractPath = join(here, '..', '..', 'shared', 'contract', 'envelope.schema.json')
+/** The repository's copy of it, for a clone with no shared folder beside it. */
+export const copiedContractPath = join(here, 'contract', 'envelope.schema.json')
+export const contractPath = existsSync(sharedContractPath) ? sharedContractPath : copiedContractPath
 export const contract = JSON.parse(readFileSync(contractPath, 'utf8'))
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false })
 const validateContract = ajv.compile(contract)
