@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { codeFor } from './codes.js'
-import { serializeEnvelope, type NormalizedError } from './envelope.js'
+import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from './envelope.js'
 import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from './normalize.js'
 import type { Settings } from './options.js'
@@ -106,7 +106,8 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
 
 /**
  * Sends an answer as the envelope, with its headers, the request id header
- * and one log line.
+ * and one log line. `head` is the answer's `envelopeHead()`, when the caller
+ * keeps it for an answer it sends again and again.
  *
  * @example
  * ```ts
@@ -118,7 +119,8 @@ export function sendEnvelope (
   reply: FastifyReply,
   answer: NormalizedError,
   thrown: unknown,
-  settings: Settings
+  settings: Settings,
+  head: string = envelopeHead(answer)
 ): void {
   logWhenDone(request, reply, settings, answer, thrown)
   const id = requestIdOf(request)
@@ -126,7 +128,7 @@ export function sendEnvelope (
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
   reply.header('content-type', JSON_TYPE)
-  reply.send(serializeEnvelope(answer, id))
+  reply.send(closeEnvelope(head, id))
 }
 
 // One line per error response, written when the response is done: when the

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
 import { codeFor } from './codes.js'
-import type { NormalizedError } from './envelope.js'
+import { envelopeHead, type NormalizedError } from './envelope.js'
 import { sendEnvelope } from './error-handler.js'
 import { fromEntry } from './normalize.js'
 import type { Settings } from './options.js'
@@ -56,40 +56,58 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     done()
   })
 
-  // The `Allow` value of each path, '' for a path no method is routed for.
-  const allowByPath = new Map<string, string>()
-  function allowFor (path: string): string {
-    let allow = allowByPath.get(path)
-    if (allow !== undefined) return allow
-    allow = allowedMethods(fastify, probe, path).join(', ')
+  // Per path: its `Allow` value ('' for a path no method is routed for) and
+  // the 404 or 405 answer of each standard method asked for it, built and
+  // serialized up to its request id once.
+  const byPath = new Map<string, PathAnswers>()
+  function answersFor (path: string): PathAnswers {
+    let entry = byPath.get(path)
+    if (entry !== undefined) return entry
+    entry = { allow: allowedMethods(fastify, probe, path).join(', '), byMethod: new Map() }
     if (path.length <= MAX_CACHED_PATH_LENGTH) {
-      if (allowByPath.size >= MAX_CACHED_PATHS) allowByPath.delete(allowByPath.keys().next().value as string)
-      allowByPath.set(path, allow)
+      if (byPath.size >= MAX_CACHED_PATHS) byPath.delete(byPath.keys().next().value as string)
+      byPath.set(path, entry)
     }
-    return allow
+    return entry
   }
 
   fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
     const method = request.method
     const path = pathOf(request.url)
-    const allow = allowFor(path)
-    if (allow !== '' && method === 'OPTIONS') {
-      reply.code(204).header('allow', allow)
+    const entry = answersFor(path)
+    if (entry.allow !== '' && method === 'OPTIONS') {
+      reply.code(204).header('allow', entry.allow)
       if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
       reply.send()
       return
     }
-    let answer: NormalizedError
-    if (!STANDARD.has(method)) {
-      answer = fromEntry(codeFor(501), `Method ${method} is not implemented`)
-    } else if (allow !== '') {
-      answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
-      answer.headers = { allow }
-    } else {
-      answer = fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+    let prepared = entry.byMethod.get(method)
+    if (prepared === undefined) {
+      const answer = unroutedAnswer(method, path, entry.allow)
+      prepared = { answer, head: envelopeHead(answer) }
+      if (STANDARD.has(method)) entry.byMethod.set(method, prepared)
     }
-    sendEnvelope(request, reply, answer, undefined, settings)
+    sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
   })
+}
+
+interface PathAnswers {
+  allow: string
+  byMethod: Map<string, PreparedAnswer>
+}
+
+// Shared by every request that gets it: read, never changed.
+interface PreparedAnswer {
+  answer: NormalizedError
+  head: string
+}
+
+function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
+  if (!STANDARD.has(method)) return fromEntry(codeFor(501), `Method ${method} is not implemented`)
+  if (allow === '') return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+  const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
+  answer.headers = { allow }
+  return answer
 }
 
 function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url: string): string[] {

@@ -2,6 +2,7 @@ import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { contractErrors, copiedContractPath, sharedContractPath } from './helper.js'
 import { buildEnvelope, serializeEnvelope, type NormalizedError } from '../index.js'
+import { closeEnvelope, envelopeHead } from '../lib/envelope.js'
 
 const notFoundAnswer: NormalizedError = { status: 404, code: 'not_found', type: 'invalid_request_error', message: 'Not found' }
 
@@ -56,6 +57,28 @@ t.test('writes a lone surrogate as an escape, so the JSON stays well-formed', as
   t.match(json, /\\ud83d/)
   t.equal(Buffer.from(json, 'utf8').toString('utf8'), json, 'survives a round trip through UTF-8')
   t.equal(JSON.parse(json).error.message, 'half \ud83d pair')
+})
+
+t.test('writes every string field exactly as JSON.stringify does, with or without characters to escape', async (t) => {
+  const strings = [
+    'plain text', 'quote " inside', 'back\\slash', 'tab\tand\nnewline', '\u0000nul', 'unit \u001f sep', 'del \u007f',
+    'line \u2028 separator', 'astral 😀', 'lone high \ud83d', '\udc00 lone low', 'accents éü', ''
+  ]
+  for (const [index, value] of strings.entries()) {
+    const answer: NormalizedError = { ...notFoundAnswer, message: value, param: value, details: [{ field: value, message: value }] }
+    const expected = JSON.stringify({
+      error: { code: 'not_found', message: value, type: 'invalid_request_error', param: value, details: [{ field: value, message: value }], request_id: 'req_1' }
+    })
+    t.equal(serializeEnvelope(answer, 'req_1'), expected, `string ${index}`)
+  }
+})
+
+t.test('an envelope begun once and closed per request is the envelope serialized whole', async (t) => {
+  const answer: NormalizedError = { ...notFoundAnswer, param: 'id', details: [{ field: 'id', message: 'is unknown' }] }
+  const head = envelopeHead(answer)
+  t.equal(closeEnvelope(head, 'req_1'), serializeEnvelope(answer, 'req_1'))
+  t.equal(closeEnvelope(head, 'req_2'), serializeEnvelope(answer, 'req_2'))
+  t.same(JSON.parse(closeEnvelope(head, 'req_2')).error.request_id, 'req_2')
 })
 
 t.test('builds the same envelope as an object, in the same key order', async (t) => {

@@ -30,6 +30,14 @@ t.test('falls back to defaults for an ApiError whose fields were changed after i
   t.same(normalizeError(forged), { status: 409, code: 'conflict', type: 'invalid_request_error', message: 'Conflict' })
 })
 
+t.test('answers 500 for an ApiError one of whose fields throws when read', async (t) => {
+  const hostile = notFound('Gone')
+  Object.defineProperty(hostile, 'message', { get () { throw new Error('getter') } })
+  t.same(normalizeError(hostile), internal)
+  const forged = { [Symbol.for('error-envelope.ApiError')]: true, status: 404, get code (): string { throw new Error('getter') } }
+  t.same(normalizeError(forged), internal)
+})
+
 t.test('normalizes an http-errors 4xx with its message and a 5xx with the generic phrase', async (t) => {
   t.same(normalizeError(createHttpError(409, 'x')), { status: 409, code: 'conflict', type: 'invalid_request_error', message: 'x' })
   t.same(normalizeError(createHttpError(503, 'db-7 refused the connection')),

@@ -195,3 +195,27 @@ t.test('answers a path asked again as the first time, and answers right after mo
   const unknownAgain = await app.inject('/unknown/0')
   assertEnvelope(t, unknownAgain, 404, { code: 'not_found', message: 'No route for GET /unknown/0', type: 'invalid_request_error' })
 })
+
+t.test('probes the router once per path, and sends a path\'s answer again with each request\'s own id', async (t) => {
+  const { app } = await build(t, { routes: api })
+  const findRoute = app.findRoute.bind(app)
+  const probed: string[] = []
+  app.findRoute = function countedFindRoute (options) {
+    probed.push(options.url)
+    return findRoute(options)
+  } as typeof app.findRoute
+  const ids = new Set<string>()
+  for (let round = 0; round < 3; round++) {
+    const missing = await app.inject('/nope')
+    ids.add(assertEnvelope(t, missing, 404, { code: 'not_found', message: 'No route for GET /nope', type: 'invalid_request_error' }).error.request_id)
+    const wrong = await app.inject({ method: 'DELETE', url: '/widgets/7' })
+    ids.add(assertEnvelope(t, wrong, 405, notAllowed('DELETE', '/widgets/7')).error.request_id)
+    t.equal(wrong.headers.allow, 'GET, HEAD, PUT')
+    const other = await app.inject({ method: 'PATCH', url: '/nope' })
+    ids.add(assertEnvelope(t, other, 404, { code: 'not_found', message: 'No route for PATCH /nope', type: 'invalid_request_error' }).error.request_id)
+  }
+  t.equal(ids.size, 9, 'every answer carries its own request id')
+  const perPath = probed.length / 2
+  t.ok(perPath >= 7, 'every standard method is probed')
+  t.same(probed, [...Array(perPath).fill('/nope'), ...Array(perPath).fill('/widgets/7')], 'each path probed once, on its first request')
+})
