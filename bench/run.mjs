@@ -28,9 +28,10 @@ const LATENCY_RATE = 2000
 const LATENCY_SECONDS = quick ? 1 : 3
 
 const GET = (path) => ({ method: 'GET', path })
-// Rows run with this V8 flag show what the plugin costs outside the slow mode
-// that allocation-site pretenuring puts some server processes in (NOTES.md).
-const NO_PRETENURING = '--no-allocation-site-pretenuring'
+// Rows whose servers run with this flag leave Node's process.nextTick to
+// its default: its slow mode, decided by the timing of the first full
+// garbage collection, is left to chance on both sides (keep-tick-object.mjs).
+const DEFAULT_NEXT_TICK = '--default-next-tick'
 const INVALID_BODY = {
   method: 'POST',
   path: '/items',
@@ -44,12 +45,13 @@ const pairs = [
   { name: 'control: an empty fastify-plugin registered vs bare Fastify, 2xx', a: ['empty-plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: null },
   { name: '2xx, plugin registered vs bare Fastify', a: ['plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: 0.95 },
+  { name: 'throw notFound() without the X-Request-Id echo (requestId.header: false) vs Fastify error-path floor', a: ['plugin-throw-no-echo'], b: ['floor'], request: GET('/widgets/w_1'), target: null },
   { name: 'throw notFound() vs the limit (route returning the envelope)', a: ['plugin-throw'], b: ['limit'], request: GET('/widgets/w_1'), target: null },
   { name: 'unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.95, requestA: GET('/nowhere/w_1') },
   { name: 'wrong method 405 vs the limit', a: ['plugin-405'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },
   { name: 'unmatched URL 404 vs Fastify\'s own not-found handler sending one prebuilt body', a: ['plugin-404'], b: ['floor-404'], request: GET('/nowhere/w_1'), target: null },
-  { name: 'V8 allocation-site pretenuring off on both sides: unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: null, requestA: GET('/nowhere/w_1'), nodeFlags: [NO_PRETENURING] },
-  { name: 'V8 allocation-site pretenuring off on both sides: throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: null, nodeFlags: [NO_PRETENURING] },
+  { name: 'Node\'s default nextTick on both sides: unmatched URL 404 vs the limit', a: ['plugin-404', DEFAULT_NEXT_TICK], b: ['limit', DEFAULT_NEXT_TICK], request: GET('/widgets/w_1'), target: null, requestA: GET('/nowhere/w_1') },
+  { name: 'Node\'s default nextTick on both sides: throw notFound() vs Fastify error-path floor', a: ['plugin-throw', DEFAULT_NEXT_TICK], b: ['floor', DEFAULT_NEXT_TICK], request: GET('/widgets/w_1'), target: null },
   { name: 'schema failure 422 (3 details) vs bare Fastify 400', a: ['plugin-422'], b: ['bare-400'], request: INVALID_BODY, target: 1.00 },
   { name: 'over the limit 429 vs bare @fastify/rate-limit 429', a: ['plugin-429'], b: ['bare-429'], request: GET('/ok'), target: 0.95 },
   { name: '2xx with in-memory limiter vs bare @fastify/rate-limit', a: ['plugin-rl-ok'], b: ['bare-rl-ok'], request: GET('/ok'), target: 0.95 },
@@ -65,16 +67,15 @@ const pairs = [
 // one core, by 1 to 3%.
 //
 // The servers run V8's garbage collector on their main thread
-// (--single-threaded-gc). With its helper threads confined to the same core,
-// about one server process in four settled in a mode some 25% slower for its
-// whole life: the control pair read 0.76 in one run and 1.30 in another.
-// With the collector on the main thread, 24 processes in a row answered
-// within 3% of each other.
+// (--single-threaded-gc), so that its work counts on the server's own core,
+// and keep one process.nextTick tick object alive (keep-tick-object.mjs):
+// without it, a server process falls by chance into a mode some 25% slower
+// for its whole life, depending on when its first full collection runs.
 const pinned = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' }).status === 0
 
-function startServer (args, nodeFlags = []) {
+function startServer (args) {
   return new Promise((resolve, reject) => {
-    const node = [process.execPath, '--single-threaded-gc', ...nodeFlags, join(here, 'server.mjs'), ...args]
+    const node = [process.execPath, '--single-threaded-gc', join(here, 'server.mjs'), ...args]
     const command = pinned ? ['taskset', '-c', '0', ...node] : node
     const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     child.once('message', (message) => resolve({ child, port: message.port }))
@@ -162,7 +163,7 @@ function median (values) {
 // it settled in for its whole life, so rounds in fresh processes sample that
 // spread, and the median passes over a process that settled slow.
 async function measureRound (pair, round) {
-  const [a, b] = await Promise.all([startServer(pair.a, pair.nodeFlags), startServer(pair.b, pair.nodeFlags)])
+  const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
   try {
     const requestA = pair.requestA ?? pair.request
     await Promise.all([drive(a, requestA, WARMUP_SECONDS), drive(b, pair.request, WARMUP_SECONDS)])
@@ -263,7 +264,7 @@ const lines = [
   `${quick ? 'Quick run' : 'Full run'} of \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${seconds} s.`,
   `${versions()}. ${ROUNDS} round(s) of ${SECONDS} s per side, 50 connections, pipelining 1, loopback.`,
   '',
-  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), each round in a fresh pair of server processes run with --single-threaded-gc, both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
+  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), each round in a fresh pair of server processes run with --single-threaded-gc and one process.nextTick tick object kept alive (see below), both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
   '',
   '| Pair (A vs B) | Target | Median ratio | Per round | CPU ratio | p99 A / B (ms) | Verdict |',
   '|---|---|---|---|---|---|---|'

@@ -1,7 +1,9 @@
-// One benchmark server, chosen by name: `node bench/server.mjs <variant> [--logger]`.
+// One benchmark server, chosen by name:
+// `node bench/server.mjs <variant> [--logger] [--default-next-tick]`.
 // It listens on a free loopback port and reports it to its parent over IPC.
 // Each variant answers the same request the same way with and without the
 // plugin, so that the parent can compare requests per second pair by pair.
+import './keep-tick-object.mjs'
 import Fastify from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
@@ -30,6 +32,11 @@ const variants = {
   // throw notFound()
   'plugin-throw': async (app) => {
     await app.register(errorEnvelope)
+    app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+  },
+  // The same without the X-Request-Id echo: no handler wrapper, no header.
+  'plugin-throw-no-echo': async (app) => {
+    await app.register(errorEnvelope, { requestId: { header: false } })
     app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
   },
   // Fastify's error path floor: one prebuilt error, one prebuilt body.
