@@ -46,6 +46,7 @@ const pairs = [
   { name: '2xx, plugin registered vs bare Fastify', a: ['plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: 0.95 },
   { name: 'throw notFound() without the X-Request-Id echo (requestId.header: false) vs Fastify error-path floor', a: ['plugin-throw-no-echo'], b: ['floor'], request: GET('/widgets/w_1'), target: null },
+  { name: 'throw notFound() vs the floor also sending X-Request-Id (the same response, header for header)', a: ['plugin-throw'], b: ['floor-request-id'], request: GET('/widgets/w_1'), target: null },
   { name: 'throw notFound() vs the limit (route returning the envelope)', a: ['plugin-throw'], b: ['limit'], request: GET('/widgets/w_1'), target: null },
   { name: 'unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.95, requestA: GET('/nowhere/w_1') },
   { name: 'wrong method 405 vs the limit', a: ['plugin-405'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },

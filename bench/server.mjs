@@ -12,6 +12,8 @@ import errorEnvelope, { notFound } from 'error-envelope'
 
 const [variant, ...flags] = process.argv.slice(2)
 const logger = flags.includes('--logger') ? { level: 'info', file: '/dev/null' } : false
+// The request id inside ENVELOPE, for the floor that also sends it as a header.
+const REQUEST_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
 const ENVELOPE = '{"error":{"code":"not_found","message":"Widget w_1 not found","type":"invalid_request_error","param":"id","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
 const BODY_SCHEMA = {
   body: {
@@ -44,6 +46,15 @@ const variants = {
     const prebuilt = Object.assign(new Error('Widget w_1 not found'), { statusCode: 404 })
     app.setErrorHandler(function floorHandler (_error, _request, reply) {
       reply.code(404).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
+    })
+    app.get('/widgets/:id', async () => { throw prebuilt })
+  },
+  // The same floor sending one more prebuilt header, X-Request-Id: the
+  // response of `plugin-throw`, header for header.
+  'floor-request-id': async (app) => {
+    const prebuilt = Object.assign(new Error('Widget w_1 not found'), { statusCode: 404 })
+    app.setErrorHandler(function floorHandler (_error, _request, reply) {
+      reply.code(404).header('x-request-id', REQUEST_ID).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
     })
     app.get('/widgets/:id', async () => { throw prebuilt })
   },
