@@ -12,13 +12,13 @@ import type { IncomingMessage } from 'node:http'
  *
  * The header is set by the handler of each route added after the plugin,
  * wrapped through `onRoute`, and by every answer of the plugin itself
- * (errors, 404/405/501, OPTIONS). Not by an `onRequest` hook: Fastify runs a
- * route without lifecycle hooks on a faster path, and one hook that only
- * sets a header measured about a fifth of the requests per second of a
- * plain 2xx (bench/RESULTS.md), where the wrapped handler costs nothing
- * measurable. What the wrapper cannot reach: a 2xx that another plugin's
- * hook sends itself before the handler runs, and the routes added before
- * the plugin.
+ * (errors, 404/405/501, OPTIONS). Not by a lifecycle hook: where the
+ * header costs something, on a route that throws, an `onRequest` hook that
+ * only sets it measured 0.89-0.93 of Fastify's error-path floor, an
+ * `onSend` hook 0.93-0.97 and the wrapper 0.92-0.95 (bench/NOTES.md, item
+ * 1). What the wrapper cannot reach: a 2xx that another plugin's hook
+ * sends itself before the handler runs, and the routes added before the
+ * plugin.
  *
  * @example
  * ```ts
