@@ -1,6 +1,9 @@
 // The server of `npm run soak`: the plugin with the in-memory rate limiter and
-// a route for every kind of error. Answers 'memory' messages with its memory
-// use after a full garbage collection.
+// a route for every kind of error. Counts the responses it sends, by status:
+// the client's count misses some of those that close their connection (a
+// malformed body's 400, as Fastify answers it). Answers 'served' messages
+// with that count, and 'memory' messages with it and its memory use after a
+// full garbage collection.
 import Fastify from 'fastify'
 import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
 
@@ -11,6 +14,13 @@ await app.register(errorEnvelope, {
     timeWindow: '1 hour',
     keyGenerator: (request) => request.headers['x-api-key']
   }
+})
+const statuses = {}
+let served = 0
+app.addHook('onResponse', function countStatus (_request, reply, done) {
+  served++
+  statuses[reply.statusCode] = (statuses[reply.statusCode] ?? 0) + 1
+  done()
 })
 app.get('/ok', async () => ({ ok: true }))
 app.get('/widgets/:id', async (request) => {
@@ -32,10 +42,13 @@ app.get('/limited', { config: { rateLimit: { max: 1, timeWindow: '1 hour' } } },
 await app.listen({ port: 0, host: '127.0.0.1' })
 process.send({ port: app.server.address().port })
 process.on('message', (message) => {
+  if (message === 'served') {
+    process.send({ served })
+    return
+  }
   if (message !== 'memory') return
   globalThis.gc()
   globalThis.gc()
   const { heapUsed, rss } = process.memoryUsage()
-  process.send({ heapUsed, rss })
+  process.send({ heapUsed, rss, served, statuses: { ...statuses } })
 })
-process.on('disconnect', () => { app.close().then(() => process.exit(0)) })
