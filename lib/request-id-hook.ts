@@ -14,11 +14,11 @@ import type { IncomingMessage } from 'node:http'
  * wrapped through `onRoute`, and by every answer of the plugin itself
  * (errors, 404/405/501, OPTIONS). Not by a lifecycle hook: where the
  * header costs something, on a route that throws, an `onRequest` hook that
- * only sets it measured 0.89-0.93 of Fastify's error-path floor, an
- * `onSend` hook 0.93-0.97 and the wrapper 0.92-0.95 (bench/NOTES.md, item
- * 1). What the wrapper cannot reach: a 2xx that another plugin's hook
- * sends itself before the handler runs, and the routes added before the
- * plugin.
+ * only sets it measured 0.89-0.93 of Fastify's error-path floor against
+ * 0.92-0.95 for the wrapper, and an `onSend` hook 0.988 of the wrapper head
+ * to head (bench/NOTES.md, item 1). What the wrapper cannot reach: a 2xx
+ * that another plugin's hook sends itself before the handler runs, and the
+ * routes added before the plugin.
  *
  * @example
  * ```ts
