@@ -83,9 +83,14 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     }
     let prepared = entry.byMethod.get(method)
     if (prepared === undefined) {
+      // Only the standard methods are kept: any token is a method.
+      if (!STANDARD.has(method)) {
+        sendEnvelope(request, reply, fromEntry(codeFor(501), `Method ${method} is not implemented`), undefined, settings)
+        return
+      }
       const answer = unroutedAnswer(method, path, entry.allow)
       prepared = { answer, head: envelopeHead(answer) }
-      if (STANDARD.has(method)) entry.byMethod.set(method, prepared)
+      entry.byMethod.set(method, prepared)
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
   })
@@ -102,8 +107,8 @@ interface PreparedAnswer {
   head: string
 }
 
+// The 404 or 405 answer of a standard method no route serves at the path.
 function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
-  if (!STANDARD.has(method)) return fromEntry(codeFor(501), `Method ${method} is not implemented`)
   if (allow === '') return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
   const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
   answer.headers = { allow }
