@@ -49,11 +49,14 @@ export interface DescribedError extends ErrorDetail {
  * ```
  */
 export function describeAjvErrors (errors: readonly AjvErrorLike[], part: RequestPart): DescribedError[] {
-  const folded = new Set<number>()
-  const branchTypes = new Map<number, string[] | undefined>()
+  // Built only for a list with an anyOf or a oneOf: most lists have neither.
+  let folded: Set<number> | undefined
+  let branchTypes: Map<number, string[] | undefined> | undefined
   for (let index = 0; index < errors.length; index++) {
     const error = errors[index]
     if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf') continue
+    folded ??= new Set()
+    branchTypes ??= new Map()
     // Ajv reports the errors of the branches right before the keyword's own.
     const prefix = `${error.schemaPath}/`
     let types: string[] | undefined = []
@@ -68,8 +71,8 @@ export function describeAjvErrors (errors: readonly AjvErrorLike[], part: Reques
   const details: DescribedError[] = []
   for (let index = 0; index < errors.length; index++) {
     const error = errors[index]
-    if (folded.has(index) || (error.keyword === 'if' && index > 0)) continue
-    const types = branchTypes.get(index)
+    if (folded?.has(index) === true || (error.keyword === 'if' && index > 0)) continue
+    const types = branchTypes?.get(index)
     const detail = types !== undefined && types.length > 0
       ? { field: fieldOfError(error, part), message: `must be ${typePhrase(types)}` }
       : describeAjvError(error, part)

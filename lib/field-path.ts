@@ -3,6 +3,8 @@ export type RequestPart = 'body' | 'querystring' | 'params' | 'headers'
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 const INDEX = /^(?:0|[1-9][0-9]*)$/
+// What a pointer segment escapes (RFC 6901).
+const ESCAPED = /[~/]/
 
 /**
  * The segments of a JSON pointer (ajv's `instancePath`), unescaped.
@@ -14,7 +16,10 @@ const INDEX = /^(?:0|[1-9][0-9]*)$/
  */
 export function pointerSegments (pointer: string): string[] {
   if (pointer === '') return []
-  return pointer.slice(1).split('/').map(function unescapeSegment (segment) {
+  const segments = pointer.slice(1).split('/')
+  // Only a `~` starts an escape: most pointers have none to undo.
+  if (!pointer.includes('~')) return segments
+  return segments.map(function unescapeSegment (segment) {
     return segment.replace(/~1/g, '/').replace(/~0/g, '~')
   })
 }
@@ -28,7 +33,9 @@ export function pointerSegments (pointer: string): string[] {
  * ```
  */
 export function appendPointer (pointer: string, segment: string | number): string {
-  return pointer + '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')
+  // An index, or a name without `~` or `/`, is its own escaped form.
+  if (typeof segment === 'number' || !ESCAPED.test(segment)) return pointer + '/' + segment
+  return pointer + '/' + segment.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
 /**

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { describeAjvError, describeAjvErrors } from '../lib/ajv-messages.js'
 import { clip } from '../lib/clip.js'
-import { fieldPath } from '../lib/field-path.js'
+import { appendPointer, fieldPath, pointerSegments } from '../lib/field-path.js'
 import { answerValidation, normalizeValidationOptions } from '../lib/validation.js'
 import { contractErrors } from './helper.js'
 import { buildEnvelope } from '../index.js'
@@ -17,6 +17,19 @@ t.test('clips a long string without splitting a surrogate pair', async (t) => {
 t.test('names a whole part after the part, and a non-body field after its parameter', async (t) => {
   t.equal(fieldPath([], 'querystring'), 'querystring')
   t.equal(fieldPath(['filter', 'name'], 'querystring'), 'filter')
+})
+
+t.test('escapes a pointer segment only when it holds ~ or /, and reads every segment back', async (t) => {
+  t.equal(appendPointer('', 'items'), '/items')
+  t.equal(appendPointer('/items', 2), '/items/2')
+  t.equal(appendPointer('/meta', 'a/b~c'), '/meta/a~1b~0c')
+  t.equal(appendPointer('/meta', '~1'), '/meta/~01')
+  t.same(pointerSegments(''), [])
+  t.same(pointerSegments('/items/2/sku'), ['items', '2', 'sku'])
+  t.same(pointerSegments('/meta/a~1b~0c/~01'), ['meta', 'a/b~c', '~1'])
+  for (const name of ['plain', 'a/b', 'a~b', '~1', '~0/', '']) {
+    t.same(pointerSegments(appendPointer(appendPointer('', name), 3)), [name, '3'], `round trip of ${JSON.stringify(name)}`)
+  }
 })
 
 t.test('says "is invalid" for an unknown keyword without a message, and keeps an ajv message otherwise', async (t) => {
