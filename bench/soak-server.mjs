@@ -52,3 +52,5 @@ process.on('message', (message) => {
   const { heapUsed, rss } = process.memoryUsage()
   process.send({ heapUsed, rss, served, statuses: { ...statuses } })
 })
+// A soak that dies without killing its server leaves no server behind.
+process.on('disconnect', () => { app.close().then(() => process.exit(0)) })
