@@ -147,11 +147,14 @@ function fromApiError (thrown: ApiError, settings: NormalizeSettings): Normalize
   }
   if (!isErrorStatus(status)) return fromEntry(fallback)
   const exposed = expose === true || settings.exposeServerErrors === true
+  const entry = codeFor(status)
+  // A helper's error carries the table's own strings: the same string needs
+  // no check.
   return finish({
     status,
-    code: isIdentifier(code) ? code : codeFor(status).code,
-    type: isIdentifier(type) ? type : codeFor(status).type,
-    message: exposed && typeof message === 'string' ? message : codeFor(status).message
+    code: code === entry.code || isIdentifier(code) ? code : entry.code,
+    type: type === entry.type || isIdentifier(type) ? type : entry.type,
+    message: exposed && typeof message === 'string' ? message : entry.message
   }, param, details, headers, settings)
 }
 

@@ -2,7 +2,8 @@ import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { assertEnvelope, build, contractErrors, linesOf } from './helper.js'
 import { listen, rawRequest } from './fixtures/raw-http.js'
-import { generateRequestId, notFound } from '../index.js'
+import fc from 'fast-check'
+import { generateRequestId, isValidRequestId, notFound, REQUEST_ID_PATTERN } from '../index.js'
 
 const GENERATED = /^req_[A-Za-z0-9_-]{20}$/
 const NOT_FOUND = { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' }
@@ -27,6 +28,22 @@ t.test('generates ids of req_ and 20 characters of the base64url alphabet, uniqu
     seen.add(id)
   }
   t.equal(seen.size, 20_000, 'no id repeats')
+})
+
+t.test('checks an id character by character exactly as REQUEST_ID_PATTERN does', async (t) => {
+  // Every character of the first 256 code points, first and after a valid one.
+  for (let code = 0; code < 256; code++) {
+    const char = String.fromCharCode(code)
+    for (const id of [char, 'a' + char, char + 'a']) {
+      if (isValidRequestId(id) !== REQUEST_ID_PATTERN.test(id)) t.fail(`disagrees on ${JSON.stringify(id)}`)
+    }
+  }
+  for (const id of ['', 'a'.repeat(127), 'a'.repeat(128), 'a'.repeat(129), 'req_\u00e9', 'req_\ud83d\ude00', '-a', 'a-']) {
+    t.equal(isValidRequestId(id), REQUEST_ID_PATTERN.test(id), JSON.stringify(id))
+  }
+  t.equal(isValidRequestId(42), false)
+  const alphabet = fc.constantFrom(...'aZ09._:=- \n\u00e9/'.split(''))
+  fc.assert(fc.property(fc.array(alphabet, { maxLength: 140 }).map((chars) => chars.join('')), (id) => isValidRequestId(id) === REQUEST_ID_PATTERN.test(id)), { seed: 20240611, numRuns: 2000 })
 })
 
 t.test('gives each request a fresh generated id when none comes in', async (t) => {
