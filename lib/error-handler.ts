@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { codeFor } from './codes.js'
 import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from './envelope.js'
+import { createHeadCache } from './head-cache.js'
 import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from './normalize.js'
 import type { Settings } from './options.js'
@@ -56,6 +57,8 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
     }
   }
 
+  const headOf = createHeadCache()
+
   // `again`: the answer of the route copy failed, and this is the root copy.
   function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, again: boolean): void {
     try {
@@ -67,7 +70,8 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         answerLastResort(error, request, reply, settings)
         return
       }
-      sendEnvelope(request, reply, normalizeError(error, normalizeSettings, request), explainSerializationFailure(error, request, reply), settings)
+      const answer = normalizeError(error, normalizeSettings, request)
+      sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
     }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteS
 import { codeFor } from './codes.js'
 import { envelopeHead, type NormalizedError } from './envelope.js'
 import { sendEnvelope } from './error-handler.js'
+import { flatString } from './flat-string.js'
 import { fromEntry } from './normalize.js'
 import type { Settings } from './options.js'
 
@@ -89,7 +90,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
         return
       }
       const answer = unroutedAnswer(method, path, entry.allow)
-      prepared = { answer, head: envelopeHead(answer) }
+      prepared = { answer, head: flatString(envelopeHead(answer)) }
       entry.byMethod.set(method, prepared)
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
