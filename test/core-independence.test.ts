@@ -18,6 +18,8 @@ const seeds = [
   'codes.ts',
   'describe.ts',
   'envelope.ts',
+  'flat-string.ts',
+  'head-cache.ts',
   'helpers.ts',
   'log-error.ts',
   'normalize.ts',
