@@ -16,9 +16,7 @@ await app.register(errorEnvelope, {
   }
 })
 const statuses = {}
-let served = 0
 app.addHook('onResponse', function countStatus (_request, reply, done) {
-  served++
   statuses[reply.statusCode] = (statuses[reply.statusCode] ?? 0) + 1
   done()
 })
@@ -39,18 +37,24 @@ app.post('/items', {
 }, async () => ({ ok: true }))
 app.get('/limited', { config: { rateLimit: { max: 1, timeWindow: '1 hour' } } }, async () => ({ ok: true }))
 
+function servedCount () {
+  let served = 0
+  for (const status in statuses) served += statuses[status]
+  return served
+}
+
 await app.listen({ port: 0, host: '127.0.0.1' })
 process.send({ port: app.server.address().port })
 process.on('message', (message) => {
   if (message === 'served') {
-    process.send({ served })
+    process.send({ served: servedCount() })
     return
   }
   if (message !== 'memory') return
   globalThis.gc()
   globalThis.gc()
   const { heapUsed, rss } = process.memoryUsage()
-  process.send({ heapUsed, rss, served, statuses: { ...statuses } })
+  process.send({ heapUsed, rss, served: servedCount(), statuses: { ...statuses } })
 })
 // A soak that dies without killing its server leaves no server behind.
 process.on('disconnect', () => { app.close().then(() => process.exit(0)) })

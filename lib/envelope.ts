@@ -85,19 +85,12 @@ export function serializeEnvelope (error: NormalizedError, requestId: string): s
  * ```
  */
 export function envelopeHead (error: NormalizedError): string {
-  // The quotes of a string that needs no escaping are written with the text
-  // around it: each `+` makes one more piece of the rope that the body's
-  // length and its write flatten.
-  const message = error.message
-  let json = NEEDS_ESCAPE.test(message)
-    ? '{"error":{"code":"' + error.code + '","message":' + JSON.stringify(message) + ',"type":"'
-    : '{"error":{"code":"' + error.code + '","message":"' + message + '","type":"'
-  json += error.type
-  const param = error.param
-  if (param !== undefined) json += NEEDS_ESCAPE.test(param) ? '","param":' + JSON.stringify(param) + ',"' : '","param":"' + param + '","'
-  else json += '","'
-  if (error.details !== undefined) json += 'details":' + serializeDetails(error.details) + ',"'
-  return json + 'request_id":"'
+  let json = '{"error":{"code":"' + error.code +
+    '","message":' + quote(error.message) +
+    ',"type":"' + error.type + '"'
+  if (error.param !== undefined) json += ',"param":' + quote(error.param)
+  if (error.details !== undefined) json += ',"details":' + serializeDetails(error.details)
+  return json + ',"request_id":"'
 }
 
 /**

@@ -148,12 +148,10 @@ function fromApiError (thrown: ApiError, settings: NormalizeSettings): Normalize
   if (!isErrorStatus(status)) return fromEntry(fallback)
   const exposed = expose === true || settings.exposeServerErrors === true
   const entry = codeFor(status)
-  // A helper's error carries the table's own strings: the same string needs
-  // no check.
   return finish({
     status,
-    code: code === entry.code || isIdentifier(code) ? code : entry.code,
-    type: type === entry.type || isIdentifier(type) ? type : entry.type,
+    code: isIdentifier(code) ? code : entry.code,
+    type: isIdentifier(type) ? type : entry.type,
     message: exposed && typeof message === 'string' ? message : entry.message
   }, param, details, headers, settings)
 }
