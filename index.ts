@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { errorEnvelopePlugin } from './lib/plugin.js'
+import { errorEnvelopePlugin } from './lib/fastify/plugin.js'
 
 /**
  * The Fastify plugin: one error handler, a 404/405/501 fallback, request ids
@@ -19,9 +19,9 @@ import { errorEnvelopePlugin } from './lib/plugin.js'
 export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '5.x', name: 'error-envelope' })
 export default errorEnvelope
 
-export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './lib/api-error.js'
-export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './lib/codes.js'
-export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './lib/envelope.js'
+export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './lib/core/api-error.js'
+export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './lib/core/codes.js'
+export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './lib/core/envelope.js'
 export {
   badGateway,
   badRequest,
@@ -39,13 +39,13 @@ export {
   type MethodNotAllowedOptions,
   type RetryAfterOptions,
   type UnauthorizedOptions
-} from './lib/helpers.js'
-export { errorForLog, type LoggedError } from './lib/log-error.js'
-export { defaultErrorHeaders, normalizeError, type NormalizeSettings } from './lib/normalize.js'
-export { STANDARD_METHODS } from './lib/not-found.js'
-export type { ErrorEnvelopeOptions, LogLevel, RequestIdOptions } from './lib/options.js'
-export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/rate-limit-options.js'
-export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './lib/request-id.js'
-export { serverOptions, type EnvelopeServerOptions } from './lib/server-options.js'
-export type { RequestPart, ValidationOptions, ValidationStatus } from './lib/validation.js'
-export { validate, type AjvLike, type ValidateOptions } from './lib/validate.js'
+} from './lib/core/helpers.js'
+export { errorForLog, type LoggedError } from './lib/core/log-error.js'
+export { defaultErrorHeaders, normalizeError, type NormalizeSettings } from './lib/core/normalize.js'
+export { STANDARD_METHODS } from './lib/fastify/not-found.js'
+export type { ErrorEnvelopeOptions, LogLevel, RequestIdOptions } from './lib/fastify/options.js'
+export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/fastify/rate-limit-options.js'
+export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './lib/core/request-id.js'
+export { serverOptions, type EnvelopeServerOptions } from './lib/fastify/server-options.js'
+export type { RequestPart, ValidationOptions, ValidationStatus } from './lib/core/validation.js'
+export { validate, type AjvLike, type ValidateOptions } from './lib/core/validate.js'

@@ -1,0 +1,192 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import { codeFor } from '../core/codes.js'
+import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import { createHeadCache } from '../core/head-cache.js'
+import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
+import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
+import type { Settings } from './options.js'
+import { generateRequestId, isValidRequestId } from '../core/request-id.js'
+import { explainSerializationFailure } from './response-schema.js'
+import { collectRouteErrors } from './route-validation.js'
+import { answerValidation } from '../core/validation.js'
+
+/** The content type of every envelope. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
+// Per-request state of the error path, kept beside the request rather than
+// on it: a property added to some requests and not others would give
+// Fastify's request objects a second shape on the hot path. Only written
+// when logging is on.
+interface LogLine { answer: NormalizedError, thrown: unknown }
+const pendingLines = new WeakMap<FastifyRequest, LogLine>()
+
+// Marks, in its config, each route that carries the route-level copy of the
+// handler: for such a route, the root copy runs only when the route copy's
+// answer failed. A mark per route costs nothing per request, where a record
+// of each answered request cost a WeakSet entry on every error (about 0.2 µs
+// with the garbage collector's share).
+const kRouteCopy = Symbol('error-envelope.routeCopy')
+
+/** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
+export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
+
+/**
+ * Installs the one error handler that answers every error with the envelope.
+ *
+ * Fastify tries the handlers of a route from the nearest to the root, and
+ * after a failure in the error path (an `onSend` hook that throws on the
+ * error answer) it calls the next one up: with only a root handler, that is
+ * Fastify's own, which answers in Fastify's shape. So the handler is also set
+ * on each route added later through `onRoute`, unless that route or its
+ * plugin chose another: the route's copy answers first, and the root copy
+ * answers a failure of that answer with a fixed 500 envelope written
+ * straight to the socket.
+ *
+ * @example
+ * ```ts
+ * installErrorHandler(fastify, settings)
+ * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
+ * ```
+ */
+export function installErrorHandler (fastify: FastifyInstance, settings: Settings): EnvelopeErrorHandler {
+  const normalizeSettings: NormalizeSettings = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    fromValidation: function fromValidation (error, request) {
+      return answerValidation(error, settings.validation, collectRouteErrors(error, request as FastifyRequest, settings.validation.maxDetails))
+    }
+  }
+
+  const headOf = createHeadCache()
+
+  // `again`: the answer of the route copy failed, and this is the root copy.
+  function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, again: boolean): void {
+    try {
+      if (reply.raw.headersSent) {
+        abortStartedResponse(error, request, reply, settings)
+        return
+      }
+      if (again) {
+        answerLastResort(error, request, reply, settings)
+        return
+      }
+      const answer = normalizeError(error, normalizeSettings, request)
+      sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
+    } catch (failure) {
+      answerLastResort(failure, request, reply, settings)
+    }
+  }
+
+  // Fastify calls the root copy first for requests whose route has no copy
+  // (the not-found fallback, routes added before the plugin), and second,
+  // after the route copy's answer failed, for the others.
+  function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    answerError(error, request, reply, hasRouteCopy(request))
+  }
+
+  function routeErrorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    answerError(error, request, reply, false)
+  }
+
+  fastify.setErrorHandler(errorEnvelopeHandler)
+  const installed = fastify.errorHandler
+  fastify.addHook('onRoute', function useEnvelopeHandler (this: FastifyInstance, route: RouteOptions) {
+    if (route.errorHandler === undefined && this.errorHandler === installed) {
+      route.errorHandler = routeErrorEnvelopeHandler
+      route.config = { ...route.config, [kRouteCopy]: route } as RouteOptions['config']
+    }
+  })
+
+  // The mark keeps the route's options, which Fastify hands to every later
+  // onRoute hook: a hook that set another error handler after this one
+  // leaves a mark that no longer holds.
+  function hasRouteCopy (request: FastifyRequest): boolean {
+    const config = request.routeOptions.config as unknown as Record<symbol, RouteOptions | undefined> | undefined
+    return config?.[kRouteCopy]?.errorHandler === routeErrorEnvelopeHandler
+  }
+
+  return errorEnvelopeHandler
+}
+
+/**
+ * Sends an answer as the envelope, with its headers, the request id header
+ * and one log line. `head` is the answer's `envelopeHead()`, when the caller
+ * keeps it for an answer it sends again and again.
+ *
+ * @example
+ * ```ts
+ * sendEnvelope(request, reply, normalizeError(notFound()), error, settings)
+ * ```
+ */
+export function sendEnvelope (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: NormalizedError,
+  thrown: unknown,
+  settings: Settings,
+  head: string = envelopeHead(answer)
+): void {
+  logWhenDone(request, reply, settings, answer, thrown)
+  const id = requestIdOf(request)
+  reply.code(answer.status)
+  if (answer.headers !== undefined) reply.headers(answer.headers)
+  if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
+  reply.header('content-type', JSON_TYPE)
+  reply.send(closeEnvelope(head, id))
+}
+
+// One line per error response, written when the response is done: when the
+// envelope cannot be sent (an onSend hook that throws on every response),
+// the last-resort answer replaces the pending line instead of adding one.
+// Nothing is kept, and no listener added, for a level that is off.
+function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
+  if (!shouldLogErrorResponse(request.log, settings, answer)) return
+  const waiting = pendingLines.has(request)
+  pendingLines.set(request, { answer, thrown })
+  if (waiting) return
+  function writeLogLine (): void {
+    const line = pendingLines.get(request) as LogLine
+    pendingLines.delete(request)
+    try {
+      logErrorResponse(request.log, settings, line.answer, line.thrown)
+    } catch {}
+  }
+  // A client that left before the answer: no event will come. Otherwise
+  // 'close' comes once the response is finished or its connection is gone.
+  if (reply.raw.destroyed) {
+    writeLogLine()
+    return
+  }
+  reply.raw.once('close', writeLogLine)
+}
+
+function requestIdOf (request: FastifyRequest): string {
+  return isValidRequestId(request.id) ? request.id : generateRequestId()
+}
+
+// The error path itself failed: answer a fixed 500 envelope straight to the
+// socket, past the hooks that failed, as Fastify's fallback handler does.
+function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
+  const answer = fromEntry(codeFor(500))
+  logWhenDone(request, reply, settings, answer, error)
+  // The client is gone: there is nobody left to answer.
+  if (reply.raw.destroyed) return
+  const id = requestIdOf(request)
+  const body = serializeEnvelope(answer, id)
+  const headers: Record<string, string> = {
+    'content-type': JSON_TYPE,
+    'content-length': String(Buffer.byteLength(body))
+  }
+  if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
+  reply.hijack()
+  reply.raw.writeHead(500, headers)
+  reply.raw.end(body)
+}
+
+// Headers and part of the body are on the wire: the only honest answer left
+// is to cut the connection, so the client sees a truncated response rather
+// than an envelope glued into the middle of a body.
+function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
+  logWhenDone(request, reply, settings, fromEntry(codeFor(500), 'Response aborted after its headers were sent'), error)
+  reply.raw.destroy()
+}

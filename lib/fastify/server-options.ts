@@ -1,0 +1,94 @@
+import { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import { codeFor } from '../core/codes.js'
+import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import { JSON_TYPE, sendEnvelope } from './error-handler.js'
+import { errorForLog } from '../core/log-error.js'
+import { fromEntry, normalizeError } from '../core/normalize.js'
+import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
+import { generateRequestId } from '../core/request-id.js'
+import { requestIdGenerator } from './request-id-hook.js'
+
+/**
+ * The Fastify constructor options this package sets, which only the
+ * constructor accepts.
+ */
+export interface EnvelopeServerOptions {
+  frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
+  clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => void
+  genReqId: (req: import('node:http').IncomingMessage) => string
+  logController: LogController
+}
+
+/**
+ * Fastify constructor options that make the failures no plugin can reach
+ * answer with the envelope too:
+ * - `frameworkErrors`: a malformed URL (400), an over-long path parameter
+ *   (414), a failing async constraint (500), found before any route runs;
+ * - `clientErrorHandler`: what Node's HTTP parser rejects (malformed request
+ *   400, headers too large 431, request timeout 408), answered straight on
+ *   the socket with a fresh request id;
+ * - `genReqId` and a `logController` whose id label is `request_id`, so that
+ *   routes added before the plugin, and Fastify's own request lines, carry
+ *   the same id under the same key.
+ *
+ * Pass the same `requestId` options as to the plugin.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify'
+ * import errorEnvelope, { serverOptions } from 'error-envelope'
+ * const app = Fastify({ logger: true, ...serverOptions() })
+ * await app.register(errorEnvelope)
+ * ```
+ */
+export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels'> = {}): EnvelopeServerOptions {
+  const settings = normalizeOptions(options)
+  return {
+    frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
+      sendEnvelope(request, reply, normalizeError(error), error, settings)
+    },
+    clientErrorHandler: function envelopeClientError (this: { log?: FastifyBaseLogger } | undefined, error, socket) {
+      answerClientError(error, socket, settings, this?.log)
+    },
+    genReqId: requestIdGenerator(settings),
+    logController: new LogController({ requestIdLogLabel: 'request_id' })
+  }
+}
+
+// Node's parser errors (llhttp codes) and what they answer.
+function clientErrorAnswer (code: string | undefined): NormalizedError {
+  if (code === 'HPE_HEADER_OVERFLOW') return fromEntry(codeFor(431), 'Request headers are too large')
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return fromEntry(codeFor(408), 'The request took too long to arrive')
+  return fromEntry(codeFor(400), 'Malformed HTTP request')
+}
+
+// Mirrors Fastify's defaultClientErrorHandler (fastify 5.12 fastify.js): a
+// reset or destroyed socket gets nothing; a writable one gets one response
+// and is closed, as Node itself does.
+function answerClientError (
+  error: Error & { code?: string },
+  socket: Socket,
+  settings: Settings,
+  log: FastifyBaseLogger | undefined
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const answer = clientErrorAnswer(error.code)
+  const id = generateRequestId()
+  log?.[settings.clientErrorLevel]({ request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body = serializeEnvelope(answer, id)
+  const idHeader = settings.requestIdHeader === false ? '' : `${settings.requestIdHeader}: ${id}\r\n`
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] as string}\r\n` +
+    `content-type: ${JSON_TYPE}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    idHeader +
+    'connection: close\r\n\r\n' +
+    body
+  )
+}

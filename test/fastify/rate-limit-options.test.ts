@@ -1,0 +1,83 @@
+import Fastify from 'fastify'
+import t from 'tap'
+import errorEnvelope from '../../index.js'
+import { normalizeRateLimitOptions } from '../../lib/fastify/rate-limit-options.js'
+
+const redis = { defineCommand () {} }
+
+t.test('fills in every default of rateLimit: {}', async (t) => {
+  t.same(normalizeRateLimitOptions({}), {
+    max: 100,
+    timeWindow: 60_000,
+    ban: -1,
+    keyGenerator: undefined,
+    headers: 'legacy',
+    redis: undefined,
+    nameSpace: 'fastify-rate-limit-',
+    storeTimeout: 100,
+    onStoreError: 'open',
+    global: true
+  })
+  t.equal(normalizeRateLimitOptions(undefined), false)
+  t.equal(normalizeRateLimitOptions(false), false)
+})
+
+t.test('keeps every valid option as given, a window string read as milliseconds', async (t) => {
+  const keyGenerator = (): string => 'k'
+  t.same(normalizeRateLimitOptions({
+    max: 5, timeWindow: '1.5s', ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed', global: false
+  }), { max: 5, timeWindow: 1500, ban: 0, keyGenerator, headers: 'both', redis, nameSpace: 'rl:', storeTimeout: 50, onStoreError: 'closed', global: false })
+  t.equal((normalizeRateLimitOptions({ timeWindow: 2.5 }) as { timeWindow: number }).timeWindow, 3)
+})
+
+const wrong: Array<[string, unknown, string]> = [
+  ['rateLimit', true, 'error-envelope option "rateLimit" must be an object, instead got true'],
+  ['rateLimit', { maximum: 5 }, 'error-envelope does not know the option "rateLimit.maximum"; known options: max, timeWindow, ban, keyGenerator, headers, redis, nameSpace, storeTimeout, onStoreError, global'],
+  ['rateLimit.max', { max: 0 }, 'error-envelope option "rateLimit.max" must be a positive integer, instead got 0'],
+  ['rateLimit.max', { max: '10' }, 'error-envelope option "rateLimit.max" must be a positive integer, instead got "10"'],
+  ['rateLimit.timeWindow', { timeWindow: 'soon' }, 'error-envelope option "rateLimit.timeWindow" must be a positive number of milliseconds or a duration such as "1 minute", instead got "soon"'],
+  ['rateLimit.timeWindow', { timeWindow: -1 }, 'error-envelope option "rateLimit.timeWindow" must be a positive number of milliseconds or a duration such as "1 minute", instead got -1'],
+  ['rateLimit.timeWindow', { timeWindow: 2 ** 60 }, 'error-envelope option "rateLimit.timeWindow" must be a positive number of milliseconds or a duration such as "1 minute", instead got 1152921504606847000'],
+  ['rateLimit.ban', { ban: -1 }, 'error-envelope option "rateLimit.ban" must be an integer of 0 or more, instead got -1'],
+  ['rateLimit.keyGenerator', { keyGenerator: 'ip' }, 'error-envelope option "rateLimit.keyGenerator" must be a function, instead got "ip"'],
+  ['rateLimit.headers', { headers: 'ietf' }, 'error-envelope option "rateLimit.headers" must be one of legacy, draft, both, instead got "ietf"'],
+  ['rateLimit.redis', { redis: 'redis://localhost' }, 'error-envelope option "rateLimit.redis" must be an ioredis client, instead got "redis://localhost"'],
+  ['rateLimit.redis', { redis: null }, 'error-envelope option "rateLimit.redis" must be an ioredis client, instead got null'],
+  ['rateLimit.nameSpace', { nameSpace: '' }, 'error-envelope option "rateLimit.nameSpace" must be a non-empty string, instead got ""'],
+  ['rateLimit.storeTimeout', { storeTimeout: 0 }, 'error-envelope option "rateLimit.storeTimeout" must be a positive integer, instead got 0'],
+  ['rateLimit.onStoreError', { onStoreError: 'fail' }, 'error-envelope option "rateLimit.onStoreError" must be one of open, closed, instead got "fail"'],
+  ['rateLimit.global', { global: 'no' }, 'error-envelope option "rateLimit.global" must be a boolean, instead got "no"']
+]
+
+for (const [name, rateLimit, message] of wrong) {
+  t.test(`refuses ${name} given as ${JSON.stringify(rateLimit)} at registration with a message naming it`, async (t) => {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await t.rejects(async () => { await app.register(errorEnvelope, { rateLimit: rateLimit as never }) }, new TypeError(message))
+  })
+}
+
+const wrongRoutes: Array<[unknown, string]> = [
+  [true, 'error-envelope option "config.rateLimit of GET /search" must be an object or false, instead got true'],
+  [null, 'error-envelope option "config.rateLimit of GET /search" must be an object or false, instead got null'],
+  [{ max: 0 }, 'error-envelope option "config.rateLimit of GET /search.max" must be a positive integer, instead got 0'],
+  [{ hook: 'preHandler' }, 'error-envelope does not know the option "config.rateLimit of GET /search.hook"; known options: max, timeWindow, ban, keyGenerator'],
+  [{ keyGenerator: 1 }, 'error-envelope option "config.rateLimit of GET /search.keyGenerator" must be a function, instead got 1']
+]
+
+for (const [config, message] of wrongRoutes) {
+  t.test(`refuses config.rateLimit given as ${JSON.stringify(config)} when the route is added, naming the route`, async (t) => {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(errorEnvelope, { rateLimit: {} })
+    t.throws(() => app.get('/search', { config: { rateLimit: config as never } }, async () => 'x'), new TypeError(message))
+  })
+}
+
+t.test('leaves config.rateLimit to others when the plugin\'s rateLimit is off', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  app.get('/search', { config: { rateLimit: { hook: 'preHandler' } } }, async () => 'x')
+  t.equal((await app.inject('/search')).statusCode, 200)
+})
