@@ -64,9 +64,12 @@ function clientErrorAnswer (code: string | undefined): NormalizedError {
   return fromEntry(codeFor(400), 'Malformed HTTP request')
 }
 
-// Mirrors Fastify's defaultClientErrorHandler (fastify 5.12 fastify.js): a
-// reset or destroyed socket gets nothing; a writable one gets one response
-// and is closed, as Node itself does.
+// Mirrors Fastify's defaultClientErrorHandler (fastify 5.12 fastify.js) and
+// Node's socketOnError (node 20-26 lib/_http_server.js): a reset or destroyed
+// socket gets nothing; so does one whose response in flight has its head on
+// the wire already (a streaming 200, or the answer to the request whose body
+// the parser rejected), because any byte written now would land inside that
+// response: it is closed instead. Otherwise one response, then close.
 function answerClientError (
   error: Error & { code?: string },
   socket: Socket,
@@ -77,7 +80,7 @@ function answerClientError (
   const answer = clientErrorAnswer(error.code)
   const id = generateRequestId()
   log?.[settings.clientErrorLevel]({ request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
-  if (!socket.writable) {
+  if (!socket.writable || headOnTheWire(socket)) {
     socket.destroy()
     return
   }
@@ -91,4 +94,11 @@ function answerClientError (
     'connection: close\r\n\r\n' +
     body
   )
+}
+
+// The response Node is writing on this socket, if any (ServerResponse
+// attaches itself as `_httpMessage` until it finishes).
+function headOnTheWire (socket: Socket): boolean {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage
+  return inFlight?.headersSent === true
 }
