@@ -76,7 +76,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     const method = request.method
     const path = pathOf(request.url)
     const entry = answersFor(path)
-    if (entry.allow !== '' && method === 'OPTIONS') {
+    if (entry.allow !== '' && method === 'OPTIONS' && !routedFor(entry.allow, method)) {
       reply.code(204).header('allow', entry.allow)
       if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
       reply.send()
@@ -84,14 +84,15 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     }
     let prepared = entry.byMethod.get(method)
     if (prepared === undefined) {
-      // Only the standard methods are kept: any token is a method.
-      if (!STANDARD.has(method)) {
+      const standard = STANDARD.has(method)
+      if (!standard && !routedFor(entry.allow, method)) {
         sendEnvelope(request, reply, fromEntry(codeFor(501), `Method ${method} is not implemented`), undefined, settings)
         return
       }
       const answer = unroutedAnswer(method, path, entry.allow)
       prepared = { answer, head: flatString(envelopeHead(answer)) }
-      entry.byMethod.set(method, prepared)
+      // Only the standard methods are kept: any token is a method.
+      if (standard) entry.byMethod.set(method, prepared)
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
   })
@@ -108,12 +109,19 @@ interface PreparedAnswer {
   head: string
 }
 
-// The 404 or 405 answer of a standard method no route serves at the path.
+// The 404 or 405 answer of a standard method at the path. A request whose
+// own method is routed there reached this handler on purpose, through
+// `reply.callNotFound()`: that means 404, never 405 naming that method.
 function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
-  if (allow === '') return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+  if (allow === '' || routedFor(allow, method)) return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
   const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
   answer.headers = { allow }
   return answer
+}
+
+// Whether `method` is one of those an `Allow` value lists.
+function routedFor (allow: string, method: string): boolean {
+  return (', ' + allow + ', ').includes(', ' + method + ', ')
 }
 
 function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url: string): string[] {
