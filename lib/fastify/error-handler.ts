@@ -27,6 +27,28 @@ const pendingLines = new WeakMap<FastifyRequest, LogLine>()
 // with the garbage collector's share).
 const kRouteCopy = Symbol('error-envelope.routeCopy')
 
+// Requests with no route copy of the handler (the not-found fallback, routes
+// added before the plugin) that the root copy or the fallback has answered
+// once: the root copy is called again for them only when that answer failed,
+// and Fastify's own handler, next in line, would answer in Fastify's shape
+// with the hook's message. Kept only on those paths, never on a routed error.
+const answeredAtRoot = new WeakSet<FastifyRequest>()
+
+/**
+ * Records that the not-found fallback answered this request, so that a
+ * failure of that answer (an `onSend` hook that throws on errors) gets the
+ * fixed 500 envelope rather than a second try.
+ *
+ * @example
+ * ```ts
+ * noteFallbackAnswer(request)
+ * sendEnvelope(request, reply, answer, undefined, settings)
+ * ```
+ */
+export function noteFallbackAnswer (request: FastifyRequest): void {
+  answeredAtRoot.add(request)
+}
+
 /** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
 export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
 
@@ -81,7 +103,13 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   // (the not-found fallback, routes added before the plugin), and second,
   // after the route copy's answer failed, for the others.
   function errorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-    answerError(error, request, reply, hasRouteCopy(request))
+    if (hasRouteCopy(request)) {
+      answerError(error, request, reply, true)
+      return
+    }
+    const again = answeredAtRoot.has(request)
+    if (!again) answeredAtRoot.add(request)
+    answerError(error, request, reply, again)
   }
 
   function routeErrorEnvelopeHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
 import { codeFor } from '../core/codes.js'
 import { envelopeHead, type NormalizedError } from '../core/envelope.js'
-import { sendEnvelope } from './error-handler.js'
+import { noteFallbackAnswer, sendEnvelope } from './error-handler.js'
 import { flatString } from '../core/flat-string.js'
 import { fromEntry } from '../core/normalize.js'
 import type { Settings } from './options.js'
@@ -73,6 +73,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
   }
 
   fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
+    noteFallbackAnswer(request)
     const method = request.method
     const path = pathOf(request.url)
     const entry = answersFor(path)
