@@ -53,10 +53,13 @@ export interface CollectedErrors {
   complete: boolean
 }
 
-// Keywords whose result depends on what the subschemas of the same object
-// evaluated, or that rewrite the errors of the subschemas (ajv-errors): an
+// Keywords that rewrite the errors of the subschemas (ajv-errors), or whose
+// result depends on what subschemas the pass does not follow evaluated: an
 // object that uses them is checked whole, never split.
-const WHOLE = ['unevaluatedProperties', 'unevaluatedItems', 'errorMessage']
+const WHOLE = ['unevaluatedItems', 'errorMessage']
+// Applicators that choose among subschemas: with them, which properties were
+// evaluated is ajv's to say, so `unevaluatedProperties` is checked whole.
+const CHOOSING = ['anyOf', 'oneOf', 'not']
 // A JSON document nests deeper than any schema a person writes; past this
 // depth an object is checked whole, which keeps the cost linear.
 const MAX_DEPTH = 32
@@ -154,18 +157,38 @@ function visit (walk: Walk, at: Located, parent: Record<string | number, unknown
   const check = walk.options.compile(standalone(node as Schema))
   if (check(parent[key], { instancePath: path, parentData: parent, parentDataProperty: key, rootData: walk.options.data }) === true) return
   const data = parent[key]
-  if (depth < MAX_DEPTH && !WHOLE.some((keyword) => keyword in (node as object))) {
-    const schema = node as Schema
-    if (isSchemaObject(data) && isSchemaObject(schema.properties) && allows(schema, 'object')) {
+  const schema = node as Schema
+  if (depth < MAX_DEPTH && !WHOLE.some((keyword) => keyword in schema)) {
+    if (isSchemaObject(data) && splitsObject(schema)) {
       visitObject(walk, schema, doc, data, path, depth)
       return
     }
-    if (Array.isArray(data) && isSchemaObject(schema.items) && allows(schema, 'array')) {
+    if (Array.isArray(data) && splitsArray(schema)) {
       visitArray(walk, schema, doc, data, path, depth)
       return
     }
   }
   for (const error of check.errors as AjvErrorLike[]) record(walk, error)
+}
+
+// The keywords whose subschemas the pass follows itself, one field at a time.
+function splitsObject (schema: Schema): boolean {
+  if (!allows(schema, 'object')) return false
+  if ('unevaluatedProperties' in schema && CHOOSING.some((keyword) => keyword in schema)) return false
+  return isSchemaObject(schema.properties) || (Array.isArray(schema.required) && schema.required.length > 1) || isSchemaObject(schema.patternProperties) ||
+    isSchemaObject(schema.additionalProperties) || 'propertyNames' in schema || isSchemaObject(schema.dependentSchemas) ||
+    'unevaluatedProperties' in schema || sharesData(schema)
+}
+
+function splitsArray (schema: Schema): boolean {
+  return allows(schema, 'array') && (isSchemaObject(schema.items) || Array.isArray(schema.items) ||
+    Array.isArray(schema.prefixItems) || isSchemaObject(schema.additionalItems) || sharesData(schema))
+}
+
+// Applicators whose subschemas apply to the same data: each is visited in
+// turn, so that every field they fail is named.
+function sharesData (schema: Schema): boolean {
+  return Array.isArray(schema.allOf) || 'if' in schema
 }
 
 function visitObject (walk: Walk, schema: Schema, doc: unknown, data: Record<string, unknown>, path: string, depth: number): void {
@@ -184,22 +207,111 @@ function visitObject (walk: Walk, schema: Schema, doc: unknown, data: Record<str
       }
     }
   }
-  const properties = schema.properties as Record<string, unknown>
+  const properties = isSchemaObject(schema.properties) ? schema.properties : {}
   for (const name of Object.keys(properties)) {
     if (walk.full) return
     if (data[name] !== undefined) {
       visit(walk, { node: properties[name], doc }, data, name, appendPointer(path, name), depth + 1)
     }
   }
+  const patterns = patternsOf(schema)
+  const additional = isSchemaObject(schema.additionalProperties) ? schema.additionalProperties : undefined
+  const names = schema.propertyNames
+  if (patterns.length > 0 || additional !== undefined || names !== undefined) {
+    for (const name of Object.keys(data)) {
+      if (walk.full) return
+      const at = appendPointer(path, name)
+      const badName = names === undefined ? undefined : firstFailure(walk, { node: names, doc }, name)
+      if (badName !== undefined) record(walk, { ...badName, instancePath: path, propertyName: name })
+      let matched = Object.hasOwn(properties, name)
+      for (const [pattern, sub] of patterns) {
+        if (!pattern.test(name)) continue
+        matched = true
+        visit(walk, { node: sub, doc }, data, name, at, depth + 1)
+      }
+      if (!matched && additional !== undefined) visit(walk, { node: additional, doc }, data, name, at, depth + 1)
+    }
+  }
+  const applied = visitSharedData(walk, schema, doc, data, path, depth)
+  if ('unevaluatedProperties' in schema && !('additionalProperties' in schema)) {
+    recordUnevaluated(walk, [schema, ...applied], doc, data, path, depth)
+  }
+}
+
+// Visits the subschemas that apply to the same data (allOf, the branch of
+// if/then/else that holds, dependentSchemas whose property is present), and
+// returns them, for `unevaluatedProperties`.
+function visitSharedData (walk: Walk, schema: Schema, doc: unknown, data: unknown, path: string, depth: number): unknown[] {
+  const applied: unknown[] = []
+  const holder = { value: data }
+  if (Array.isArray(schema.allOf)) applied.push(...schema.allOf)
+  if ('if' in schema) {
+    const branch = checks(walk, { node: schema.if, doc }, data) ? schema.then : schema.else
+    applied.push(schema.if)
+    if (branch !== undefined) applied.push(branch)
+  }
+  if (isSchemaObject(schema.dependentSchemas) && isSchemaObject(data)) {
+    for (const [name, sub] of Object.entries(schema.dependentSchemas)) {
+      if (data[name] !== undefined) applied.push(sub)
+    }
+  }
+  for (const sub of applied) {
+    if (walk.full) break
+    // `if` decides a branch; its own failure is no error of the data.
+    if (sub === schema.if) continue
+    visit(walk, { node: sub, doc }, holder, 'value', path, depth + 1)
+  }
+  return applied
+}
+
+// The properties that no applied subschema evaluated: each is not allowed
+// (`unevaluatedProperties: false`) or checked against the schema given.
+function recordUnevaluated (walk: Walk, applied: unknown[], doc: unknown, data: Record<string, unknown>, path: string, depth: number): void {
+  const rule = (applied[0] as Schema).unevaluatedProperties
+  const evaluated = applied.filter(isSchemaObject)
+  for (const name of Object.keys(data)) {
+    if (walk.full) return
+    if (evaluated.some((sub) => (isSchemaObject(sub.properties) && Object.hasOwn(sub.properties, name)) || patternsOf(sub).some(([pattern]) => pattern.test(name)))) continue
+    if (rule === false) {
+      record(walk, { keyword: 'unevaluatedProperties', instancePath: path, params: { unevaluatedProperty: name } })
+    } else if (rule !== true) {
+      visit(walk, { node: rule, doc }, data, name, appendPointer(path, name), depth + 1)
+    }
+  }
+}
+
+// Whether a value passes a subschema, without recording anything.
+function checks (walk: Walk, at: Located, value: unknown): boolean {
+  return firstFailure(walk, at, value) === undefined
+}
+
+// The first error of a value against a subschema, if it fails.
+function firstFailure (walk: Walk, at: Located, value: unknown): AjvErrorLike | undefined {
+  const { node } = deref(walk, at)
+  if (typeof node === 'boolean') return node ? undefined : { keyword: 'false schema', params: {} }
+  const check = walk.options.compile(standalone(node as Schema))
+  return check(value) === true ? undefined : (check.errors as AjvErrorLike[])[0]
+}
+
+const patternCache = new WeakMap<object, Array<[RegExp, unknown]>>()
+
+function patternsOf (schema: Schema): Array<[RegExp, unknown]> {
+  if (!isSchemaObject(schema.patternProperties)) return []
+  let patterns = patternCache.get(schema)
+  if (patterns === undefined) {
+    patterns = Object.entries(schema.patternProperties).map(([pattern, sub]) => [new RegExp(pattern, 'u'), sub])
+    patternCache.set(schema, patterns)
+  }
+  return patterns
 }
 
 // Ajv stops at the first extra property; the client needs them all.
 function recordExtras (walk: Walk, schema: Schema, data: Record<string, unknown>, path: string): void {
-  const properties = schema.properties as Record<string, unknown>
-  const patterns = Object.keys(isSchemaObject(schema.patternProperties) ? schema.patternProperties : {}).map((pattern) => new RegExp(pattern, 'u'))
+  const properties = isSchemaObject(schema.properties) ? schema.properties : {}
+  const patterns = patternsOf(schema)
   for (const name of Object.keys(data)) {
     if (walk.full) return
-    if (Object.hasOwn(properties, name) || patterns.some((pattern) => pattern.test(name))) continue
+    if (Object.hasOwn(properties, name) || patterns.some(([pattern]) => pattern.test(name))) continue
     record(walk, { keyword: 'additionalProperties', instancePath: path, params: { additionalProperty: name } })
   }
 }
@@ -210,23 +322,38 @@ function visitArray (walk: Walk, schema: Schema, doc: unknown, data: unknown[], 
     for (const error of shell.errors as AjvErrorLike[]) record(walk, error)
   }
   for (let index = 0; index < data.length && !walk.full; index++) {
-    visit(walk, { node: schema.items, doc }, data as unknown as Record<number, unknown>, index, appendPointer(path, index), depth + 1)
+    const item = itemSchema(schema, index)
+    if (item !== undefined) visit(walk, { node: item, doc }, data as unknown as Record<number, unknown>, index, appendPointer(path, index), depth + 1)
   }
+  visitSharedData(walk, schema, doc, data, path, depth)
+}
+
+// The schema of one item: its place in a tuple (`prefixItems`, or draft-07's
+// array form of `items`), else the schema of the items after the tuple.
+function itemSchema (schema: Schema, index: number): unknown {
+  const tuple = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : undefined
+  if (tuple === undefined) return isSchemaObject(schema.items) ? schema.items : undefined
+  if (index < tuple.length) return tuple[index]
+  const rest = Array.isArray(schema.prefixItems) ? schema.items : schema.additionalItems
+  return isSchemaObject(rest) ? rest : undefined
 }
 
 type Schema = Record<string, unknown>
 
 const shells = new WeakMap<object, object>()
 
-// The schema without what the pass checks itself: required properties, and
-// the subschemas of properties and items. Built once per schema object, so
-// the compiler's own cache (keyed by the schema object) compiles it once.
+// The schema without what the pass checks itself: required properties, the
+// subschemas of properties, pattern properties, additional properties and
+// items, property names, and the applicators whose subschemas it visits.
+// Built once per schema object, so the compiler's own cache (keyed by the
+// schema object) compiles it once.
 function shellOf (schema: Schema): object {
   let shell = shells.get(schema)
   if (shell === undefined) {
     const copy: Schema = { ...schema }
-    delete copy.$id
-    delete copy.required
+    for (const keyword of ['$id', 'required', 'propertyNames', 'dependentSchemas', 'allOf', 'if', 'then', 'else', 'unevaluatedProperties']) {
+      delete copy[keyword]
+    }
     if (isSchemaObject(schema.properties)) {
       const placeholders: Schema = {}
       for (const [name, sub] of Object.entries(schema.properties)) {
@@ -234,7 +361,14 @@ function shellOf (schema: Schema): object {
       }
       copy.properties = placeholders
     }
+    if (isSchemaObject(schema.patternProperties)) {
+      copy.patternProperties = Object.fromEntries(Object.keys(schema.patternProperties).map((pattern) => [pattern, true]))
+    }
+    if (isSchemaObject(schema.additionalProperties)) copy.additionalProperties = true
     if (isSchemaObject(schema.items)) copy.items = true
+    if (Array.isArray(schema.items)) copy.items = schema.items.map(() => true)
+    if (Array.isArray(schema.prefixItems)) copy.prefixItems = schema.prefixItems.map(() => true)
+    if (isSchemaObject(schema.additionalItems)) copy.additionalItems = true
     shell = Object.freeze(copy)
     shells.set(schema, shell)
   }

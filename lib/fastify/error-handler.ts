@@ -8,6 +8,7 @@ import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from '../core/request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
 import { collectRouteErrors } from './route-validation.js'
+import { validatorOverflow } from './validator-overflow.js'
 import { answerValidation } from '../core/validation.js'
 
 /** The content type of every envelope. */
@@ -92,7 +93,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         answerLastResort(error, request, reply, settings)
         return
       }
-      const answer = normalizeError(error, normalizeSettings, request)
+      const answer = validatorOverflow(error, request) ?? normalizeError(error, normalizeSettings, request)
       sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
