@@ -27,6 +27,16 @@ import type { IncomingMessage } from 'node:http'
  * ```
  */
 export function installRequestId (fastify: FastifyInstance, settings: Settings): void {
+  // Fastify takes the header named by its own `requestIdHeader` as the id
+  // without calling `genReqId` (fastify 5.12 lib/req-id-gen-factory.js), so
+  // any value a client sends would reach the header, the body and the logs.
+  const unchecked = fastify.initialConfig.requestIdHeader as unknown
+  if (unchecked !== false && unchecked !== undefined && unchecked !== '') {
+    throw new TypeError(
+      `error-envelope cannot check the ids that Fastify's requestIdHeader option (${JSON.stringify(unchecked)}) accepts: ` +
+      'remove it from the Fastify options; error-envelope reads x-request-id itself, and its requestId.header option names another header'
+    )
+  }
   fastify.setGenReqId(requestIdGenerator(settings))
   const header = settings.requestIdHeader
   if (header === false) return

@@ -5,6 +5,7 @@ import { codeFor } from '../core/codes.js'
 import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
 import { JSON_TYPE, sendEnvelope } from './error-handler.js'
 import { errorForLog } from '../core/log-error.js'
+import { safeLog } from '../core/safe-log.js'
 import { fromEntry, normalizeError } from '../core/normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
 import { generateRequestId } from '../core/request-id.js'
@@ -53,7 +54,32 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
       answerClientError(error, socket, settings, this?.log)
     },
     genReqId: requestIdGenerator(settings),
-    logController: new LogController({ requestIdLogLabel: 'request_id' })
+    logController: new EnvelopeLogController({ requestIdLogLabel: 'request_id' })
+  }
+}
+
+/**
+ * Fastify's log controller with the request id under `request_id`, which
+ * also honours a `disableRequestLogging` given to the constructor beside
+ * `serverOptions()`: once a controller is passed, Fastify reads that choice
+ * from the controller alone (fastify 5.12 lib/logger-factory.js
+ * `createLogController`), and the user's would be lost. It is read from the
+ * server's `initialConfig` on the first request of each server.
+ */
+class EnvelopeLogController extends LogController {
+  #server: unknown = undefined
+  #disabled: unknown = false
+
+  override isLogDisabled (request: FastifyRequest): boolean {
+    const server = (request as { server?: { initialConfig?: { disableRequestLogging?: unknown } } } | undefined)?.server
+    if (server !== undefined && server !== this.#server) {
+      this.#server = server
+      this.#disabled = server.initialConfig?.disableRequestLogging ?? false
+    }
+    const disabled = this.#disabled
+    if (disabled === true) return true
+    if (typeof disabled === 'function') return disabled(request) === true
+    return super.isLogDisabled(request)
   }
 }
 
@@ -79,7 +105,7 @@ function answerClientError (
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const answer = clientErrorAnswer(error.code)
   const id = generateRequestId()
-  log?.[settings.clientErrorLevel]({ request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
+  safeLog(log, settings.clientErrorLevel, { request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
   if (!socket.writable || headOnTheWire(socket)) {
     socket.destroy()
     return
