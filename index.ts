@@ -41,7 +41,7 @@ export {
   type UnauthorizedOptions
 } from './lib/core/helpers.js'
 export { errorForLog, type LoggedError } from './lib/core/log-error.js'
-export { defaultErrorHeaders, normalizeError, type NormalizeSettings } from './lib/core/normalize.js'
+export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './lib/core/normalize.js'
 export { STANDARD_METHODS } from './lib/fastify/not-found.js'
 export type { ErrorEnvelopeOptions, LogLevel, RequestIdOptions } from './lib/fastify/options.js'
 export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/fastify/rate-limit-options.js'

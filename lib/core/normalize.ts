@@ -19,9 +19,15 @@ export interface NormalizeSettings {
   errorHeaders?: ReadonlySet<string>
   /**
    * Turns a schema failure (`error.validation`) into an answer; see `validation.ts`.
-   * `context` is what the caller gave `normalizeError()` (the plugin gives the request).
+   * `context` is what the caller gave `normalizeError()` (the Fastify plugin gives the reply).
    */
   fromValidation?: (error: object, context?: unknown) => NormalizedError | undefined
+  /**
+   * The client-error status the application chose before it threw (Fastify's
+   * `reply.code(400); throw new Error('Title too long')`), used for a thrown
+   * value that carries no status of its own. Only 4xx counts.
+   */
+  presetStatus?: (context?: unknown) => number | undefined
 }
 
 /** The longest message an envelope carries (the contract's limit). */
@@ -41,6 +47,35 @@ const MAX_FIELD_LENGTH = 256
  * defaultErrorHeaders.has('retry-after') // true
  * ```
  */
+/**
+ * Headers an error may never set, whatever `errorHeaders` lists: the
+ * response's framing and content type, hop-by-hop headers, `host` and
+ * `set-cookie`. Naming one in `errorHeaders` fails at registration.
+ *
+ * @example
+ * ```ts
+ * import { refusedErrorHeaders } from 'error-envelope'
+ * refusedErrorHeaders.has('transfer-encoding') // true
+ * ```
+ */
+export const refusedErrorHeaders: ReadonlySet<string> = new Set([
+  // The answer's own framing and type: two of them make the message
+  // ambiguous for every proxy on the way (request smuggling).
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'trailer',
+  // Hop-by-hop headers (RFC 9110 section 7.6.1) and the request's host.
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'upgrade',
+  'host',
+  // An error never sets cookies.
+  'set-cookie'
+])
+
 export const defaultErrorHeaders: ReadonlySet<string> = new Set([
   'allow',
   'cache-control',
@@ -115,7 +150,7 @@ function normalize (thrown: unknown, settings: NormalizeSettings, context: unkno
 
   if (readField(thrown, 'isBoom') === true) return fromBoom(thrown, settings)
 
-  const status = statusOf(thrown)
+  const status = statusOf(thrown, settings.presetStatus?.(context))
   const entry = codeFor(status)
   const message = readField(thrown, 'message')
   const expose = isHttpError(thrown, status) ? readField(thrown, 'expose') === true : status < 500
@@ -173,13 +208,15 @@ function fromBoom (thrown: object, settings: NormalizeSettings): NormalizedError
 
 /**
  * The status of a thrown value, as Fastify and http-errors read it:
- * `statusCode`, else `status`, when an integer from 400 to 599; else 500.
+ * `statusCode`, else `status`, when an integer from 400 to 599; else the
+ * client-error status the application set before it threw; else 500.
  */
-function statusOf (thrown: object): number {
+function statusOf (thrown: object, preset: number | undefined): number {
   const statusCode = readField(thrown, 'statusCode')
   if (isErrorStatus(statusCode)) return statusCode
   const status = readField(thrown, 'status')
-  return isErrorStatus(status) ? status : 500
+  if (isErrorStatus(status)) return status
+  return preset !== undefined && isErrorStatus(preset) && preset < 500 ? preset : 500
 }
 
 // http-errors 2.0 isHttpError(), with the status already read through a guard.
@@ -254,7 +291,7 @@ function cleanHeaderList (headers: unknown, extra: ReadonlySet<string> | undefin
   let clean: Record<string, string> | undefined
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase()
-    if (!defaultErrorHeaders.has(lower) && extra?.has(lower) !== true) continue
+    if ((!defaultErrorHeaders.has(lower) && extra?.has(lower) !== true) || refusedErrorHeaders.has(lower)) continue
     const raw = readField(headers, name)
     // join() would call each element's toString: only strings and numbers join.
     const value = Array.isArray(raw) ? (raw.every(isHeaderPart) ? raw.join(', ') : undefined) : raw

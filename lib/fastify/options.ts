@@ -1,5 +1,5 @@
 import { booleanOption, fail, objectOption } from '../core/option-checks.js'
-import { defaultErrorHeaders } from '../core/normalize.js'
+import { defaultErrorHeaders, refusedErrorHeaders } from '../core/normalize.js'
 import { generateRequestId, isValidRequestId } from '../core/request-id.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from '../core/validation.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
@@ -141,7 +141,9 @@ function headerNames (value: unknown): ReadonlySet<string> {
   for (let i = 0; i < value.length; i++) {
     const name: unknown = value[i]
     if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail(`errorHeaders[${i}]`, 'a header name', name)
-    if (name.toLowerCase() === 'set-cookie') fail(`errorHeaders[${i}]`, 'another header than set-cookie (an error never sets cookies)', name)
+    if (refusedErrorHeaders.has(name.toLowerCase())) {
+      fail(`errorHeaders[${i}]`, `a header an error may set, not one of ${[...refusedErrorHeaders].join(', ')}`, name)
+    }
     names.add(name.toLowerCase())
   }
   return names

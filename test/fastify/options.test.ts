@@ -28,7 +28,10 @@ const wrongOptions: Array<[string, unknown, string]> = [
   ['errorHeaders', { errorHeaders: ['x-quota', 'bad header'] }, `${prefix} "errorHeaders[1]" must be a header name, instead got "bad header"`],
   ['errorHeaders', { errorHeaders: [42] }, `${prefix} "errorHeaders[0]" must be a header name, instead got 42`],
   ['errorHeaders', { errorHeaders: ['Set-Cookie'] },
-    `${prefix} "errorHeaders[0]" must be another header than set-cookie (an error never sets cookies), instead got "Set-Cookie"`],
+    `${prefix} "errorHeaders[0]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "Set-Cookie"`],
+  ...['Transfer-Encoding', 'content-length', 'connection', 'keep-alive', 'upgrade', 'trailer', 'te', 'host', 'content-type', 'proxy-connection'].map((name) =>
+    ['errorHeaders', { errorHeaders: ['x-quota', name] },
+      `${prefix} "errorHeaders[1]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "${name}"`] as const),
   ['requestId', { requestId: 'x-request-id' }, `${prefix} "requestId" must be an object, instead got "x-request-id"`],
   ['requestId', { requestId: null }, `${prefix} "requestId" must be an object, instead got null`],
   ['requestId', { requestId: [] }, `${prefix} "requestId" must be an object, instead got an array`],
