@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { NormalizedError } from '../core/envelope.js'
 import { errorForLog } from '../core/log-error.js'
+import { safeLog } from '../core/safe-log.js'
 import type { Settings } from './options.js'
 
 /**
@@ -22,11 +23,11 @@ export function logErrorResponse (log: FastifyBaseLogger, settings: Settings, an
   const server = answer.status >= 500
   const level = server ? settings.serverErrorLevel : settings.clientErrorLevel
   if (thrown === undefined) {
-    log[level]({ statusCode: answer.status, code: answer.code }, answer.message)
+    safeLog(log, level, { statusCode: answer.status, code: answer.code }, answer.message)
     return
   }
   const err = errorForLog(thrown, server)
-  log[level]({ statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
+  safeLog(log, level, { statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
 }
 
 /**
@@ -44,12 +45,18 @@ export function shouldLogErrorResponse (log: FastifyBaseLogger, settings: Settin
   return isLevelEnabled(log, answer.status >= 500 ? settings.serverErrorLevel : settings.clientErrorLevel)
 }
 
+// A logger that throws here is asked no further: its line is lost, never
+// the answer.
 function isLevelEnabled (log: FastifyBaseLogger, level: string): boolean {
-  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled
-  if (typeof check === 'function') return check.call(log, level)
-  // A logger whose every level is one and the same function is a no-op one.
-  const method = log[level as 'info']
-  return method !== log.fatal || method !== log.trace
+  try {
+    const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled
+    if (typeof check === 'function') return check.call(log, level)
+    // A logger whose every level is one and the same function is a no-op one.
+    const method = log[level as 'info']
+    return method !== log.fatal || method !== log.trace
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Settings } from './options.js'
 import { headerSeconds, rateLimitHeaders } from './rate-limit-headers.js'
 import { normalizeRouteRateLimit, type LimitSettings, type RateLimitKeyGenerator, type RateLimitSettings } from './rate-limit-options.js'
 import { deadlineRedisStore, memoryStore, type RateLimitStore } from './rate-limit-store.js'
+import { safeLog } from '../core/safe-log.js'
 
 const ipv6Subnet = 64
 // A failed store says nothing about when it will be back; one second keeps
@@ -71,12 +72,12 @@ function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateL
     nameSpace: options.nameSpace,
     timeout: options.storeTimeout,
     onOutage: function rateLimitStoreDown (error) {
-      fastify.log.warn({ err: error }, options.onStoreError === 'open'
+      safeLog(fastify.log, 'warn', { err: error }, options.onStoreError === 'open'
         ? 'Rate limit store unavailable; requests pass unlimited until it answers'
         : 'Rate limit store unavailable; requests are answered 503 until it answers')
     },
     onRecovery: function rateLimitStoreUp () {
-      fastify.log.info('Rate limit store answers again; requests are counted')
+      safeLog(fastify.log, 'info', undefined, 'Rate limit store answers again; requests are counted')
     }
   })
   return new Store()
@@ -165,7 +166,7 @@ function keyFrom (request: FastifyRequest, key: unknown): string {
 }
 
 function keyFailed (request: FastifyRequest, error: unknown): string {
-  request.log.warn({ err: error }, 'Rate limit keyGenerator failed; counting the request by client IP')
+  safeLog(request.log, 'warn', { err: error }, 'Rate limit keyGenerator failed; counting the request by client IP')
   return clientKey(request)
 }
 
