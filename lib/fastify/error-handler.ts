@@ -75,8 +75,15 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
-    fromValidation: function fromValidation (error, request) {
-      return answerValidation(error, settings.validation, collectRouteErrors(error, request as FastifyRequest, settings.validation.maxDetails))
+    fromValidation: function fromValidation (error, reply) {
+      const request = (reply as FastifyReply).request
+      return answerValidation(error, settings.validation, collectRouteErrors(error, request, settings.validation.maxDetails))
+    },
+    // Fastify's own handler keeps a status the route set before it threw
+    // (fastify 5.12 lib/error-handler.js `defaultErrorHandler`); so does this
+    // one, for a client error only: a 5xx stays masked.
+    presetStatus: function statusSetOnReply (reply) {
+      return (reply as FastifyReply).statusCode
     }
   }
 
@@ -93,7 +100,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         answerLastResort(error, request, reply, settings)
         return
       }
-      const answer = validatorOverflow(error, request) ?? normalizeError(error, normalizeSettings, request)
+      const answer = validatorOverflow(error, request) ?? normalizeError(error, normalizeSettings, reply)
       sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
