@@ -19,33 +19,7 @@ import { errorEnvelopePlugin } from './lib/fastify/plugin.js'
 export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '5.x', name: 'error-envelope' })
 export default errorEnvelope
 
-export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './lib/core/api-error.js'
-export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './lib/core/codes.js'
-export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './lib/core/envelope.js'
-export {
-  badGateway,
-  badRequest,
-  conflict,
-  forbidden,
-  gatewayTimeout,
-  internalError,
-  methodNotAllowed,
-  notFound,
-  notImplemented,
-  serviceUnavailable,
-  tooManyRequests,
-  unauthorized,
-  unprocessable,
-  type MethodNotAllowedOptions,
-  type RetryAfterOptions,
-  type UnauthorizedOptions
-} from './lib/core/helpers.js'
-export { errorForLog, type LoggedError } from './lib/core/log-error.js'
-export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './lib/core/normalize.js'
-export { STANDARD_METHODS } from './lib/fastify/not-found.js'
-export type { ErrorEnvelopeOptions, LogLevel, RequestIdOptions } from './lib/fastify/options.js'
+export * from './lib/core/public.js'
+export type { ErrorEnvelopeOptions } from './lib/fastify/options.js'
 export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/fastify/rate-limit-options.js'
-export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './lib/core/request-id.js'
 export { serverOptions, type EnvelopeServerOptions } from './lib/fastify/server-options.js'
-export type { RequestPart, ValidationOptions, ValidationStatus } from './lib/core/validation.js'
-export { validate, type AjvLike, type ValidateOptions } from './lib/core/validate.js'

@@ -1,6 +1,6 @@
 import { isApiError, isIdentifier, type ApiError, type ErrorDetail, type ErrorHeaders } from './api-error.js'
 import { clip } from './clip.js'
-import { codeFor, isErrorStatus, specialCodes, type CodeEntry } from './codes.js'
+import { codeFor, isErrorStatus, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { readField } from './safe-read.js'
 
@@ -28,6 +28,12 @@ export interface NormalizeSettings {
    * value that carries no status of its own. Only 4xx counts.
    */
   presetStatus?: (context?: unknown) => number | undefined
+  /**
+   * The adapter's own errors, recognised by their code or type (Fastify's
+   * `FST_ERR_*`, body-parser's `entity.parse.failed`): the fixed answer of
+   * such an error, or `undefined` for any other value.
+   */
+  recognize?: (thrown: object) => NormalizedError | undefined
 }
 
 /** The longest message an envelope carries (the contract's limit). */
@@ -96,19 +102,6 @@ export const defaultErrorHeaders: ReadonlySet<string> = new Set([
   'x-ratelimit-reset'
 ])
 
-// Fastify's own errors (fastify 5.12 lib/errors.js) whose answer differs from
-// their status's default, or whose message echoes client input.
-const fastifyCodes: Record<string, CodeEntry> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: specialCodes.invalidJson,
-  FST_ERR_CTP_EMPTY_JSON_BODY: fromEntry(specialCodes.invalidJson, 'Request body is empty but Content-Type is application/json'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: fromEntry(codeFor(400), 'Request body size did not match Content-Length'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: fromEntry(codeFor(415), 'Unsupported media type'),
-  FST_ERR_CTP_BODY_TOO_LARGE: codeFor(413),
-  FST_ERR_BAD_URL: fromEntry(codeFor(400), 'Request URL is malformed'),
-  FST_ERR_MAX_PARAM_LENGTH: fromEntry(codeFor(414), 'A path parameter is too long'),
-  FST_ERR_HANDLER_TIMEOUT: fromEntry(codeFor(503), 'The request took too long to handle')
-}
-
 const fallback = codeFor(500)
 
 /**
@@ -142,11 +135,8 @@ function normalize (thrown: unknown, settings: NormalizeSettings, context: unkno
     if (answer !== undefined) return answer
   }
 
-  const fastifyCode = readField(thrown, 'code')
-  if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_ERR_')) {
-    const entry = fastifyCodes[fastifyCode]
-    if (entry !== undefined) return fromEntry(entry)
-  }
+  const recognized = settings.recognize?.(thrown)
+  if (recognized !== undefined) return recognized
 
   if (readField(thrown, 'isBoom') === true) return fromBoom(thrown, settings)
 

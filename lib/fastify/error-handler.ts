@@ -2,13 +2,14 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Route
 import { codeFor } from '../core/codes.js'
 import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from '../core/envelope.js'
 import { createHeadCache } from '../core/head-cache.js'
-import { logErrorResponse, shouldLogErrorResponse } from './logging.js'
+import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from '../core/request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
 import { collectRouteErrors } from './route-validation.js'
 import { validatorOverflow } from './validator-overflow.js'
+import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
 
 /** The content type of every envelope. */
@@ -75,6 +76,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
+    recognize: recognizeFastifyError,
     fromValidation: function fromValidation (error, reply) {
       const request = (reply as FastifyReply).request
       return answerValidation(error, settings.validation, collectRouteErrors(error, request, settings.validation.maxDetails))
@@ -183,9 +185,7 @@ function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Se
   function writeLogLine (): void {
     const line = pendingLines.get(request) as LogLine
     pendingLines.delete(request)
-    try {
-      logErrorResponse(request.log, settings, line.answer, line.thrown)
-    } catch {}
+    logErrorResponse(request.log, settings, line.answer, line.thrown)
   }
   // A client that left before the answer: no event will come. Otherwise
   // 'close' comes once the response is finished or its connection is gone.

@@ -1,25 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
-import { codeFor } from '../core/codes.js'
 import { envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { noteFallbackAnswer, sendEnvelope } from './error-handler.js'
 import { flatString } from '../core/flat-string.js'
-import { fromEntry } from '../core/normalize.js'
 import type { Settings } from './options.js'
+import { isStandardMethod, notImplementedAnswer, pathOf, routedFor, STANDARD_METHODS, unroutedAnswer } from '../core/unrouted.js'
 
-/**
- * The methods whose use on a routed path answers 405 rather than 501
- * (RFC 9110 section 9 minus CONNECT and TRACE, which an API does not serve).
- *
- * @example
- * ```ts
- * import { STANDARD_METHODS } from 'error-envelope'
- * STANDARD_METHODS.includes('PATCH') // true
- * ```
- */
-export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-
-const STANDARD = new Set(STANDARD_METHODS)
-const MAX_PATH_IN_MESSAGE = 256
 // The routes are fixed once the server is ready, so the methods a path is
 // routed for never change: the answer is kept for the paths asked most
 // recently (scanners and health checks ask the same ones again and again).
@@ -85,9 +70,9 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     }
     let prepared = entry.byMethod.get(method)
     if (prepared === undefined) {
-      const standard = STANDARD.has(method)
+      const standard = isStandardMethod(method)
       if (!standard && !routedFor(entry.allow, method)) {
-        sendEnvelope(request, reply, fromEntry(codeFor(501), `Method ${method} is not implemented`), undefined, settings)
+        sendEnvelope(request, reply, notImplementedAnswer(method), undefined, settings)
         return
       }
       const answer = unroutedAnswer(method, path, entry.allow)
@@ -110,37 +95,10 @@ interface PreparedAnswer {
   head: string
 }
 
-// The 404 or 405 answer of a standard method at the path. A request whose
-// own method is routed there reached this handler on purpose, through
-// `reply.callNotFound()`: that means 404, never 405 naming that method.
-function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
-  if (allow === '' || routedFor(allow, method)) return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
-  const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
-  answer.headers = { allow }
-  return answer
-}
-
-// Whether `method` is one of those an `Allow` value lists.
-function routedFor (allow: string, method: string): boolean {
-  return (', ' + allow + ', ').includes(', ' + method + ', ')
-}
-
 function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url: string): string[] {
   const allowed: string[] = []
   for (const method of probe) {
     if (fastify.findRoute({ method: method as HTTPMethods, url }) !== null) allowed.push(method)
   }
   return allowed
-}
-
-// The path only: a query string may carry tokens, and it is not part of
-// what was not found (nor of what the router matches).
-function pathOf (url: string): string {
-  const query = url.indexOf('?')
-  return query === -1 ? url : url.slice(0, query)
-}
-
-// Capped, so that a 9,000-character URL stays readable.
-function describePath (path: string): string {
-  return path.length > MAX_PATH_IN_MESSAGE ? path.slice(0, MAX_PATH_IN_MESSAGE) + '…' : path
 }

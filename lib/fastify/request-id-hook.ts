@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify'
 import type { Settings } from './options.js'
-import { generateRequestId, isValidRequestId } from '../core/request-id.js'
+import { resolveRequestId } from '../core/request-id.js'
+import type { CommonSettings } from '../core/options.js'
 import type { IncomingMessage } from 'node:http'
 
 /**
@@ -60,14 +61,13 @@ function echoingHandler (handler: RouteHandlerMethod, header: string): RouteHand
  * Fastify({ genReqId: requestIdGenerator(normalizeOptions({})) })
  * ```
  */
-export function requestIdGenerator (settings: Settings): (req: IncomingMessage) => string {
-  const generate = settings.generateRequestId ?? generateRequestId
+export function requestIdGenerator (settings: CommonSettings): (req: IncomingMessage) => string {
+  const generate = settings.newRequestId
   const header = settings.requestIdHeader
   if (header === false || !settings.trustIncomingRequestId) {
     return function generateId () { return generate() }
   }
   return function incomingOrGeneratedId (req: IncomingMessage) {
-    const incoming = req.headers[header]
-    return isValidRequestId(incoming) ? incoming : generate()
+    return resolveRequestId(req.headers[header], generate)
   }
 }

@@ -10,6 +10,7 @@ import { fromEntry, normalizeError } from '../core/normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
 import { generateRequestId } from '../core/request-id.js'
 import { requestIdGenerator } from './request-id-hook.js'
+import { recognizeFastifyError } from './fastify-errors.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -48,7 +49,7 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
   const settings = normalizeOptions(options)
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
-      sendEnvelope(request, reply, normalizeError(error), error, settings)
+      sendEnvelope(request, reply, normalizeError(error, { recognize: recognizeFastifyError }), error, settings)
     },
     clientErrorHandler: function envelopeClientError (this: { log?: FastifyBaseLogger } | undefined, error, socket) {
       answerClientError(error, socket, settings, this?.log)
@@ -71,10 +72,10 @@ class EnvelopeLogController extends LogController {
   #disabled: unknown = false
 
   override isLogDisabled (request: FastifyRequest): boolean {
-    const server = (request as { server?: { initialConfig?: { disableRequestLogging?: unknown } } } | undefined)?.server
-    if (server !== undefined && server !== this.#server) {
+    const server = request.server
+    if (server !== this.#server) {
       this.#server = server
-      this.#disabled = server.initialConfig?.disableRequestLogging ?? false
+      this.#disabled = server.initialConfig.disableRequestLogging
     }
     const disabled = this.#disabled
     if (disabled === true) return true

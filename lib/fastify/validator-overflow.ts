@@ -27,13 +27,9 @@ const PARTS = [['body', 'body'], ['querystring', 'query'], ['params', 'params'],
 export function validatorOverflow (error: unknown, request: FastifyRequest): NormalizedError | undefined {
   if (!(error instanceof RangeError)) return undefined
   for (const [part, key] of PARTS) {
-    let validator: unknown
-    try {
-      validator = request.getValidationFunction(part)
-      if (part === 'body' && typeof validator !== 'function') validator = readField(validator, String(request.mediaType))
-    } catch {
-      continue
-    }
+    // A body's validators are kept per media type when the schema names several.
+    let validator: unknown = request.getValidationFunction(part)
+    if (typeof validator !== 'function') validator = readField(validator, String(request.mediaType))
     if (typeof validator !== 'function') continue
     try {
       validator(readField(request, key))

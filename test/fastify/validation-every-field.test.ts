@@ -111,6 +111,24 @@ t.test('names every property whose name propertyNames rejects, beside a contains
   ]))
 })
 
+t.test('names a field that several keywords reject once, with its first failure', async (t) => {
+  const schema = { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'integer' } }, allOf: [{ properties: { a: { minimum: 5 }, b: { minimum: 5 } } }] }
+  const response = await answer(t, schema, { a: 1.5, b: 1 })
+  assertEnvelope(t, response, 422, failed([
+    { field: 'a', message: 'must be an integer' },
+    { field: 'b', message: 'must be at least 5' }
+  ]))
+})
+
+t.test('checks the properties that no subschema evaluated against an unevaluatedProperties schema', async (t) => {
+  const schema = { type: 'object', properties: { a: { type: 'string' } }, unevaluatedProperties: { type: 'integer' } }
+  const response = await answer(t, schema, { a: 'x', b: 'y', c: 2, d: 'z' }, true)
+  assertEnvelope(t, response, 422, failed([
+    { field: 'b', message: 'must be an integer' },
+    { field: 'd', message: 'must be an integer' }
+  ]))
+})
+
 t.test('names every property that unevaluatedProperties rejects', async (t) => {
   const schema = {
     type: 'object',

@@ -35,6 +35,7 @@ t.test('keeps disableRequestLogging when serverOptions() is spread beside it', a
     await app.register(errorEnvelope)
     app.get('/ok', async () => ({ ok: true }))
     await app.inject('/ok')
+    await app.inject('/ok')
     t.same(lines.filter((line) => line.msg === 'incoming request' || line.msg === 'request completed'), [])
   }
 })

@@ -44,6 +44,18 @@ t.test('answers errors with the envelope when every log call throws, a 4xx and a
   t.same(broken.json(), { error: { code: 'internal_error', message: 'Internal server error', type: 'api_error', request_id: broken.headers['x-request-id'] } })
 })
 
+t.test('answers errors with the envelope when the logger\'s isLevelEnabled throws', async (t) => {
+  const logger = throwingLogger()
+  logger.isLevelEnabled = () => { throw new Error('broken level check') }
+  const app = Fastify({ loggerInstance: logger as never, disableRequestLogging: true })
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  app.get('/missing', async () => { throw notFound('Widget w_1 not found') })
+  const missing = await app.inject('/missing')
+  t.equal(missing.statusCode, 404)
+  t.same(missing.json(), { error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', request_id: missing.headers['x-request-id'] } })
+})
+
 t.test('keeps the process and answers when the Redis outage warning\'s log call throws', async (t) => {
   const port = await freePort()
   const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => 50, lazyConnect: false })

@@ -1,0 +1,23 @@
+/**
+ * The Express 5 adapter: `errorEnvelope()` gives the middleware to mount
+ * before and after the routes, so that every failure answers with the
+ * documented envelope. The helpers, `ApiError` and the core functions are
+ * the same objects as those of the Fastify entry point.
+ *
+ * @example
+ * ```ts
+ * import express from 'express'
+ * import { errorEnvelope, notFound } from 'error-envelope/express'
+ *
+ * const app = express()
+ * const envelope = errorEnvelope()
+ * app.use(envelope.beforeRoutes())
+ * app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+ * app.use(envelope.afterRoutes())
+ * ```
+ */
+export { errorEnvelope, type ExpressEnvelope } from './lib/express/error-envelope.js'
+export type { ExpressEnvelopeOptions } from './lib/express/options.js'
+export type { EnvelopeLogger } from './lib/express/logger.js'
+export type { EnvelopeRequest, ErrorMiddleware, Middleware } from './lib/express/types.js'
+export * from './lib/core/public.js'

@@ -1,0 +1,183 @@
+import { booleanOption, fail, objectOption } from './option-checks.js'
+import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
+import { generateRequestId, isValidRequestId } from './request-id.js'
+import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
+
+/** A pino level name. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+
+/**
+ * Where request ids come from and go to.
+ *
+ * @example
+ * ```ts
+ * { header: 'x-correlation-id', trustIncoming: false }
+ * ```
+ */
+export interface RequestIdOptions {
+  /** The request and response header; default `x-request-id`. `false` reads none and echoes none. */
+  header?: string | false
+  /** Use a valid incoming id instead of generating one; default true. */
+  trustIncoming?: boolean
+  /** Makes a new id; its result is used only when it matches the contract's pattern. */
+  generate?: () => string
+}
+
+/**
+ * The options both adapters take, with the same meaning and the same checks.
+ *
+ * @example
+ * ```ts
+ * const options: CommonOptions = { requestId: { header: 'x-correlation-id' }, logLevels: { clientError: 'warn' } }
+ * ```
+ */
+export interface CommonOptions {
+  /** Show the real message of 5xx errors that no helper made. For local development only. Default false. */
+  exposeServerErrors?: boolean
+  /** Extra header names an `ApiError` or `http-errors` error may set, besides the default allowlist. */
+  errorHeaders?: readonly string[]
+  /** Where request ids come from and go to. */
+  requestId?: RequestIdOptions
+  /** Log levels of error responses: `clientError` (4xx, default `info`), `serverError` (5xx, default `error`). */
+  logLevels?: { clientError?: LogLevel, serverError?: LogLevel }
+  /** Schema validation answers. */
+  validation?: ValidationOptions
+}
+
+/** The common options after checking, with every default filled in. */
+export interface CommonSettings {
+  exposeServerErrors: boolean
+  errorHeaders: ReadonlySet<string>
+  requestIdHeader: string | false
+  trustIncomingRequestId: boolean
+  /** Makes a valid id, whatever a user's generator returns or throws. */
+  newRequestId: () => string
+  /** The user's own generator, checked, when one was given. */
+  generateRequestId: (() => string) | undefined
+  clientErrorLevel: LogLevel
+  serverErrorLevel: LogLevel
+  validation: ValidationSettings
+}
+
+export const defaultRequestIdHeader = 'x-request-id'
+export const defaultClientErrorLevel: LogLevel = 'info'
+export const defaultServerErrorLevel: LogLevel = 'error'
+
+/** The names of the common options, in the order the README lists them. */
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation'])
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const REQUEST_ID_KEYS = new Set(['header', 'trustIncoming', 'generate'])
+const LOG_LEVEL_KEYS = new Set(['clientError', 'serverError'])
+
+/**
+ * Checks an adapter's options object: an object (or nothing), whose every key
+ * is known. `ignored` names keys a framework adds on its own (Fastify passes
+ * `prefix` to every plugin).
+ *
+ * @example
+ * ```ts
+ * checkedOptions({ exposeErrors: true }, ['exposeServerErrors'])
+ * // TypeError: error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors
+ * ```
+ */
+export function checkedOptions (options: unknown, known: readonly string[], ignored: readonly string[] = []): Record<string, unknown> {
+  const given = objectOption('options', options ?? {})
+  for (const key of Object.keys(given)) {
+    if (!known.includes(key) && !ignored.includes(key)) {
+      throw new TypeError(`error-envelope does not know the option "${key}"; known options: ${known.join(', ')}`)
+    }
+  }
+  return given
+}
+
+/**
+ * Checks the options both adapters share, once, at setup, and fills in the
+ * defaults. A wrong option throws a `TypeError` that names it and says what
+ * was given.
+ *
+ * @example
+ * ```ts
+ * normalizeCommonOptions({ exposeServerErrors: 'yes' })
+ * // TypeError: error-envelope option "exposeServerErrors" must be a boolean, instead got "yes"
+ * ```
+ */
+export function normalizeCommonOptions (given: Record<string, unknown>): CommonSettings {
+  const requestId = nestedOption('requestId', given.requestId, REQUEST_ID_KEYS) as RequestIdOptions
+  const logLevels = nestedOption('logLevels', given.logLevels, LOG_LEVEL_KEYS) as NonNullable<CommonOptions['logLevels']>
+  const header = requestId.header === undefined ? defaultRequestIdHeader : requestId.header
+  if (header !== false && (typeof header !== 'string' || !HEADER_NAME.test(header))) {
+    fail('requestId.header', 'a header name or false', header)
+  }
+  const generate = requestId.generate
+  if (generate !== undefined && typeof generate !== 'function') fail('requestId.generate', 'a function', generate)
+  const checked = generate === undefined ? undefined : checkedGenerator(generate)
+  return {
+    exposeServerErrors: booleanOption('exposeServerErrors', given.exposeServerErrors, false),
+    errorHeaders: headerNames(given.errorHeaders),
+    requestIdHeader: header === false ? false : header.toLowerCase(),
+    trustIncomingRequestId: booleanOption('requestId.trustIncoming', requestId.trustIncoming, true),
+    newRequestId: checked ?? generateRequestId,
+    generateRequestId: checked,
+    clientErrorLevel: levelOption('logLevels.clientError', logLevels.clientError, defaultClientErrorLevel),
+    serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
+    validation: normalizeValidationOptions(given.validation)
+  }
+}
+
+/**
+ * An object option: left out means its defaults; anything else, `null`
+ * included, must be an object whose keys are all known.
+ *
+ * @example
+ * ```ts
+ * nestedOption('validation', { maxDetail: 5 }, new Set(['maxDetails', 'status']))
+ * // TypeError: error-envelope does not know the option "validation.maxDetail"; known options of validation: maxDetails, status
+ * ```
+ */
+export function nestedOption (name: string, value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined) return {}
+  const given = objectOption(name, value)
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) {
+      throw new TypeError(`error-envelope does not know the option "${name}.${key}"; known options of ${name}: ${[...known].join(', ')}`)
+    }
+  }
+  return given
+}
+
+function levelOption (name: string, value: unknown, fallback: LogLevel): LogLevel {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !LEVELS.has(value)) fail(name, `one of ${[...LEVELS].join(', ')}`, value)
+  return value as LogLevel
+}
+
+function headerNames (value: unknown): ReadonlySet<string> {
+  if (value === undefined) return defaultErrorHeaders
+  if (!Array.isArray(value)) fail('errorHeaders', 'an array of header names', value)
+  const names = new Set(defaultErrorHeaders)
+  for (let i = 0; i < value.length; i++) {
+    const name: unknown = value[i]
+    if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail(`errorHeaders[${i}]`, 'a header name', name)
+    if (refusedErrorHeaders.has(name.toLowerCase())) {
+      fail(`errorHeaders[${i}]`, `a header an error may set, not one of ${[...refusedErrorHeaders].join(', ')}`, name)
+    }
+    names.add(name.toLowerCase())
+  }
+  return names
+}
+
+// A user's generator runs on every request: whatever it returns or throws,
+// the request gets a valid id.
+function checkedGenerator (generate: () => string): () => string {
+  return function generateCheckedRequestId () {
+    let id: unknown
+    try {
+      id = generate()
+    } catch {
+      return generateRequestId()
+    }
+    return isValidRequestId(id) ? id : generateRequestId()
+  }
+}

@@ -1,0 +1,31 @@
+// The public surface both entry points share: the same objects from
+// 'error-envelope' and 'error-envelope/express', so that an error made with
+// one is recognised by the other.
+export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './api-error.js'
+export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './codes.js'
+export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './envelope.js'
+export {
+  badGateway,
+  badRequest,
+  conflict,
+  forbidden,
+  gatewayTimeout,
+  internalError,
+  methodNotAllowed,
+  notFound,
+  notImplemented,
+  serviceUnavailable,
+  tooManyRequests,
+  unauthorized,
+  unprocessable,
+  type MethodNotAllowedOptions,
+  type RetryAfterOptions,
+  type UnauthorizedOptions
+} from './helpers.js'
+export { errorForLog, type LoggedError } from './log-error.js'
+export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './normalize.js'
+export { STANDARD_METHODS } from './unrouted.js'
+export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './request-id.js'
+export type { RequestPart, ValidationOptions, ValidationStatus } from './validation.js'
+export { validate, type AjvLike, type ValidateOptions } from './validate.js'
+export type { CommonOptions, LogLevel, RequestIdOptions } from './options.js'

@@ -1,0 +1,111 @@
+import { codeFor } from './codes.js'
+import type { NormalizedError } from './envelope.js'
+import { fromEntry } from './normalize.js'
+
+/**
+ * The methods whose use on a routed path answers 405 rather than 501
+ * (RFC 9110 section 9 minus CONNECT and TRACE, which an API does not serve).
+ *
+ * @example
+ * ```ts
+ * import { STANDARD_METHODS } from 'error-envelope'
+ * STANDARD_METHODS.includes('PATCH') // true
+ * ```
+ */
+export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+const STANDARD = new Set(STANDARD_METHODS)
+const MAX_PATH_IN_MESSAGE = 256
+
+/**
+ * Whether a method is one of `STANDARD_METHODS`.
+ *
+ * @example
+ * ```ts
+ * isStandardMethod('PROPFIND') // false
+ * ```
+ */
+export function isStandardMethod (method: string): boolean {
+  return STANDARD.has(method)
+}
+
+/**
+ * The answer to a request no route took, from the methods its path is
+ * routed for (`allow`, an `Allow` value, `''` for none):
+ * - no method routed there, or the request's own method (a handler that
+ *   handed the request on, as `reply.callNotFound()` or `next()` do): 404;
+ * - other methods only: 405 with `Allow`.
+ * The caller answers a method outside `STANDARD_METHODS` with
+ * `notImplementedAnswer()` first, unless the path routes it.
+ *
+ * @example
+ * ```ts
+ * unroutedAnswer('DELETE', '/widgets/1', 'GET, HEAD')
+ * // { status: 405, code: 'method_not_allowed', message: 'Method DELETE is not allowed for /widgets/1', headers: { allow: 'GET, HEAD' }, ... }
+ * ```
+ */
+export function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
+  if (allow === '' || routedFor(allow, method)) return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+  const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
+  answer.headers = { allow }
+  return answer
+}
+
+/**
+ * The 501 of a method no route handles anywhere it was asked.
+ *
+ * @example
+ * ```ts
+ * notImplementedAnswer('PROPFIND') // { status: 501, code: 'not_implemented', message: 'Method PROPFIND is not implemented', ... }
+ * ```
+ */
+export function notImplementedAnswer (method: string): NormalizedError {
+  return fromEntry(codeFor(501), `Method ${method} is not implemented`)
+}
+
+/**
+ * Whether `method` is one of those an `Allow` value lists.
+ *
+ * @example
+ * ```ts
+ * routedFor('GET, HEAD', 'HEAD') // true
+ * ```
+ */
+export function routedFor (allow: string, method: string): boolean {
+  return (', ' + allow + ', ').includes(', ' + method + ', ')
+}
+
+/**
+ * An `Allow` value: the standard methods in their usual order, then any
+ * other, each once.
+ *
+ * @example
+ * ```ts
+ * allowValue(['POST', 'HEAD', 'GET', 'MKCOL']) // 'GET, HEAD, POST, MKCOL'
+ * ```
+ */
+export function allowValue (methods: Iterable<string>): string {
+  const given = new Set(methods)
+  const ordered = STANDARD_METHODS.filter((method) => given.has(method))
+  for (const method of given) if (!STANDARD.has(method)) ordered.push(method)
+  return ordered.join(', ')
+}
+
+/**
+ * The path of a request target: a query string may carry tokens, and it is
+ * not part of what was not found (nor of what a router matches).
+ *
+ * @example
+ * ```ts
+ * pathOf('/widgets?token=secret') // '/widgets'
+ * ```
+ */
+export function pathOf (url: string): string {
+  const query = url.indexOf('?')
+  return query === -1 ? url : url.slice(0, query)
+}
+
+// Capped, so that a 9,000-character URL stays readable.
+function describePath (path: string): string {
+  return path.length > MAX_PATH_IN_MESSAGE ? path.slice(0, MAX_PATH_IN_MESSAGE) + '…' : path
+}

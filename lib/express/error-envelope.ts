@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { safeLog } from '../core/safe-log.js'
+import { readField } from '../core/safe-read.js'
+import { errorHandlerMiddleware } from './error-handler.js'
+import { notFoundMiddleware } from './not-found.js'
+import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
+import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
+import type { ErrorMiddleware, Middleware } from './types.js'
+
+/**
+ * What `errorEnvelope()` returns: the two groups of middleware to mount, the
+ * pieces they are made of, and the request id generator for pino-http.
+ */
+export interface ExpressEnvelope {
+  /** Mount before the routes: request id, `X-Request-Id` echo, `req.log`. */
+  beforeRoutes: () => Middleware[]
+  /** Mount after the routes: 404 / 405 + Allow / OPTIONS 204 / 501, then the error handler. */
+  afterRoutes: () => [Middleware, ErrorMiddleware]
+  /** The request id middleware alone. */
+  requestId: () => Middleware
+  /** The 404/405/OPTIONS/501 middleware alone. */
+  notFound: () => Middleware
+  /** The error handler alone. */
+  errorHandler: () => ErrorMiddleware
+  /** The request id of a request, for `pino-http`'s `genReqId`. */
+  genReqId: (req: IncomingMessage, res?: ServerResponse) => string
+}
+
+/**
+ * The Express 5 adapter: every failure of the app answers with the
+ * documented envelope. Checks the options once, then gives the middleware
+ * to mount before and after the routes.
+ *
+ * @example
+ * ```ts
+ * import express from 'express'
+ * import pino from 'pino'
+ * import { errorEnvelope, notFound } from 'error-envelope/express'
+ *
+ * const app = express()
+ * const envelope = errorEnvelope({ logger: pino() })
+ * app.use(envelope.beforeRoutes())
+ * app.use(express.json())
+ * app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+ * app.use(envelope.afterRoutes())
+ * ```
+ */
+export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnvelope {
+  const settings = normalizeExpressOptions(options)
+  const genReqId = requestIdGenerator(settings)
+  const requestId = requestIdMiddleware(settings, genReqId)
+  const notFound = notFoundMiddleware(settings)
+  const errorHandler = errorHandlerMiddleware(settings)
+
+  // An app that mounts beforeRoutes() but never afterRoutes() would send
+  // its errors to finalhandler's HTML page: said once, at the first request.
+  let checked = false
+  const checkAfterRoutes: Middleware = function envelopeCheckAfterRoutes (req, _res, next) {
+    if (!checked) {
+      checked = true
+      if (!mounts(readField(readField(req, 'app'), 'router'), errorHandler, 0)) {
+        const message = 'error-envelope: beforeRoutes() is mounted but afterRoutes() is not; add app.use(envelope.afterRoutes()) after the routes, or errors answer with Express\'s HTML page'
+        if (settings.logs) safeLog(settings.logger, 'warn', {}, message)
+        else process.emitWarning(message, 'ErrorEnvelopeWarning')
+      }
+    }
+    next()
+  }
+
+  return {
+    beforeRoutes: () => [requestId, checkAfterRoutes],
+    afterRoutes: () => [notFound, errorHandler],
+    requestId: () => requestId,
+    notFound: () => notFound,
+    errorHandler: () => errorHandler,
+    genReqId
+  }
+}
+
+// Whether a router, or one mounted in it, has this middleware in its stack.
+function mounts (router: unknown, handle: unknown, depth: number): boolean {
+  const stack = readField(router, 'stack')
+  if (!Array.isArray(stack) || depth > 16) return false
+  return stack.some((layer) => {
+    const own = readField(layer, 'handle')
+    return own === handle || (typeof own === 'function' && mounts(own, handle, depth + 1))
+  })
+}

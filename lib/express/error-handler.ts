@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { codeFor } from '../core/codes.js'
+import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
+import { logErrorResponse } from '../core/log-line.js'
+import { readField } from '../core/safe-read.js'
+import { recognizeBodyParserError } from './body-parser-errors.js'
+import type { ExpressSettings } from './options.js'
+import { answerLastResort, sendEnvelope } from './send-envelope.js'
+import type { EnvelopeRequest, ErrorMiddleware } from './types.js'
+
+/**
+ * The error-handling middleware that answers every error with the envelope,
+ * in place of finalhandler's HTML page: whatever a handler or middleware
+ * threw, rejected or passed to `next(err)`, from the app or a router mounted
+ * at any depth. Modelled on finalhandler 2.x: a response whose headers are
+ * already sent is cut (`req.socket.destroy()`), and a client that is gone
+ * (body-parser's `request.aborted`) gets nothing written, each logged once.
+ *
+ * @example
+ * ```ts
+ * app.use(envelope.errorHandler())
+ * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
+ * ```
+ */
+export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddleware {
+  const normalizeSettings: NormalizeSettings = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    recognize: recognizeBodyParserError,
+    // A status set before the error, as `res.status(400); throw new Error('Title too long')`.
+    presetStatus: function statusSetOnResponse (res) {
+      return (res as ServerResponse).statusCode
+    }
+  }
+  return function envelopeErrorHandler (error, req, res, _next) {
+    try {
+      if (res.headersSent) {
+        abortStartedResponse(error, req, res, settings)
+        return
+      }
+      const answer = normalizeError(error, normalizeSettings, res)
+      if (readField(error, 'type') === 'request.aborted' || req.destroyed) {
+        // Nobody is left to read an answer.
+        logGone(req, settings, answer, error)
+        return
+      }
+      sendEnvelope(req, res, answer, error, settings)
+    } catch (failure) {
+      answerLastResort(failure, req, res, settings)
+    }
+  }
+}
+
+// Headers and part of the body are on the wire: cut the connection, so the
+// client sees a truncated response rather than an envelope glued to a body.
+function abortStartedResponse (error: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
+  logGone(req, settings, fromEntry(codeFor(500), 'Response aborted after its headers were sent'), error)
+  req.socket?.destroy()
+  res.destroy()
+}
+
+function logGone (req: IncomingMessage, settings: ExpressSettings, answer: ReturnType<typeof fromEntry>, error: unknown): void {
+  if (settings.logs) logErrorResponse((req as EnvelopeRequest).log ?? settings.logger, settings, answer, error)
+}

@@ -1,0 +1,102 @@
+import { readField } from '../core/safe-read.js'
+import { allowValue, isStandardMethod, notImplementedAnswer, pathOf, routedFor, unroutedAnswer } from '../core/unrouted.js'
+import type { ExpressSettings } from './options.js'
+import { requestIdOf } from './request-id.js'
+import { sendEnvelope } from './send-envelope.js'
+import type { EnvelopeRequest, Middleware } from './types.js'
+
+// Routers nest no deeper than this in any app a person writes; past it the
+// walk stops, which bounds its cost whatever the stack holds.
+const MAX_ROUTER_DEPTH = 16
+
+/**
+ * The answer to a request that no route took, mounted after the routes:
+ * - a path routed for other methods answers 405 with `Allow` (HEAD wherever
+ *   GET is routed), or 204 with `Allow` for `OPTIONS`;
+ * - a method outside `STANDARD_METHODS` that no route handles answers 501;
+ * - anything else answers 404 `No route for GET /x`, and so does a request
+ *   whose own method is routed at the path (its route called `next()`),
+ *   or a path that `router.all()` serves.
+ *
+ * Which methods a path is routed for is asked of Express's own router: each
+ * layer's `match()`, as the router itself matches it, through routers
+ * mounted with `app.use(prefix, router)` at any depth, so parameters,
+ * `case sensitive routing` and `strict routing` count exactly as for routing.
+ *
+ * @example
+ * ```ts
+ * app.use(envelope.notFound())
+ * // DELETE /widgets/1 where only GET is routed → 405, Allow: GET, HEAD
+ * ```
+ */
+export function notFoundMiddleware (settings: ExpressSettings): Middleware {
+  return function envelopeNotFound (req, res) {
+    const method = req.method ?? 'GET'
+    const path = pathOf(req.url ?? '/')
+    const methods = new Set<string>()
+    collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
+    if (methods.has('*')) {
+      sendEnvelope(req, res, unroutedAnswer(method, path, ''), undefined, settings)
+      return
+    }
+    const allow = allowValue(methods)
+    if (allow !== '' && method === 'OPTIONS' && !routedFor(allow, method)) {
+      res.statusCode = 204
+      res.setHeader('allow', allow)
+      if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, (req as EnvelopeRequest).id ?? requestIdOf(req, settings))
+      res.end()
+      return
+    }
+    if (!isStandardMethod(method) && !routedFor(allow, method)) {
+      sendEnvelope(req, res, notImplementedAnswer(method), undefined, settings)
+      return
+    }
+    sendEnvelope(req, res, unroutedAnswer(method, path, allow), undefined, settings)
+  }
+}
+
+/**
+ * Adds to `into` the methods the routes of `router` serve at `path`, in
+ * upper case, and `*` for a route of `router.all()`. Mounted routers are
+ * entered with the mount path trimmed, as the router trims it
+ * (router 2.x `trimPrefix`); mounted apps and plain middleware are not routes.
+ */
+function collectMethods (router: unknown, path: string, into: Set<string>, depth: number): void {
+  const stack = readField(router, 'stack')
+  if (!Array.isArray(stack) || depth > MAX_ROUTER_DEPTH) return
+  for (const layer of stack) {
+    let match: unknown
+    try {
+      match = layer.match(path)
+    } catch {
+      // A parameter that does not decode: the router answers it with a 400 of its own.
+      continue
+    }
+    if (match === false || match === undefined) continue
+    const route = readField(layer, 'route')
+    if (route !== undefined) {
+      addRouteMethods(route, into)
+      continue
+    }
+    const handle = readField(layer, 'handle')
+    if (typeof handle !== 'function' || !Array.isArray(readField(handle, 'stack'))) continue
+    const prefix = String(readField(match, 'path') ?? '')
+    if (prefix.length !== 0) {
+      if (!path.startsWith(prefix)) continue
+      const next = path[prefix.length]
+      if (next !== undefined && next !== '/') continue
+    }
+    const rest = path.slice(prefix.length)
+    collectMethods(handle, rest.startsWith('/') ? rest : '/' + rest, into, depth + 1)
+  }
+}
+
+function addRouteMethods (route: unknown, into: Set<string>): void {
+  const methods = readField(route, 'methods')
+  if (readField(methods, '_all') === true) {
+    into.add('*')
+    return
+  }
+  const list = (readField(route, '_methods') as (() => string[]) | undefined)?.call(route) ?? []
+  for (const method of list) into.add(method.toUpperCase())
+}

@@ -1,0 +1,48 @@
+import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
+import { fail } from '../core/option-checks.js'
+import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
+
+/**
+ * Options of the Express adapter: those of the Fastify plugin that apply,
+ * and the logger. Every one is optional.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino'
+ * const envelope = errorEnvelope({ logger: pino(), requestId: { header: 'x-correlation-id' } })
+ * ```
+ */
+export interface ExpressEnvelopeOptions extends CommonOptions {
+  /** A pino logger (or one with pino's methods and `child()`); `false` or none logs nothing. */
+  logger?: EnvelopeLogger | false
+}
+
+/** The options after checking, with every default filled in. */
+export interface ExpressSettings extends CommonSettings {
+  logger: EnvelopeLogger
+  /** Whether a real logger was given. */
+  logs: boolean
+}
+
+const KNOWN = [...COMMON_OPTIONS, 'logger']
+
+/**
+ * Checks the adapter's options once, when `errorEnvelope()` is called, and
+ * fills in the defaults. A wrong option throws a `TypeError` that names it
+ * and says what was given.
+ *
+ * @example
+ * ```ts
+ * normalizeExpressOptions({ logger: console })
+ * // TypeError: error-envelope option "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got an object
+ * ```
+ */
+export function normalizeExpressOptions (options: unknown): ExpressSettings {
+  const given = checkedOptions(options, KNOWN)
+  const logger = given.logger
+  if (logger !== undefined && logger !== false && !isLogger(logger)) {
+    fail('logger', 'a pino logger (child, fatal, error, warn, info, debug, trace) or false', logger)
+  }
+  const real = logger !== undefined && logger !== false
+  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real }
+}

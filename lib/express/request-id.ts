@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { resolveRequestId } from '../core/request-id.js'
+import type { ExpressSettings } from './options.js'
+import { isLogger } from './logger.js'
+import type { EnvelopeRequest, Middleware } from './types.js'
+
+// Ids handed out by `genReqId` (pino-http mounted before `beforeRoutes()`),
+// so that the middleware keeps the same id and pino-http's logger.
+const handedOut = new WeakMap<IncomingMessage, string>()
+
+/**
+ * The request id of a request, by the adapter's rule: a valid incoming id
+ * when the header is read and trusted, else a new one. Usable as
+ * `pino-http`'s `genReqId`, so that its lines and the envelope share the id.
+ *
+ * @example
+ * ```ts
+ * app.use(pinoHttp({ logger, genReqId: envelope.genReqId, customAttributeKeys: { reqId: 'request_id' } }))
+ * app.use(envelope.beforeRoutes())
+ * ```
+ */
+export function requestIdGenerator (settings: ExpressSettings): (req: IncomingMessage, res?: ServerResponse) => string {
+  return function genReqId (req) {
+    return requestIdOf(req, settings)
+  }
+}
+
+/**
+ * Gives every request its id (`req.id`), echoes it in the response header
+ * (2xx included, set before any route runs) and a child logger whose lines
+ * carry it as `request_id` (`req.log`).
+ *
+ * @example
+ * ```ts
+ * app.use(envelope.requestId())
+ * // GET /x with "X-Request-Id: abc-123" → req.id === 'abc-123', header echoed
+ * ```
+ */
+export function requestIdMiddleware (settings: ExpressSettings, genReqId: (req: IncomingMessage) => string): Middleware {
+  const header = settings.requestIdHeader
+  return function envelopeRequestId (req, res, next) {
+    const request = req as EnvelopeRequest
+    // pino-http before us, given our genReqId: its logger carries the id already.
+    const keepLogger = handedOut.has(req) && isLogger(request.log)
+    const id = genReqId(req)
+    request.id = id
+    if (header !== false) res.setHeader(header, id)
+    if (!keepLogger) request.log = settings.logs ? settings.logger.child({ request_id: id }) : settings.logger
+    next()
+  }
+}
+
+/**
+ * The id of a request, given once and kept: a valid incoming id when the
+ * header is read and trusted, else a new one. A request that never passed
+ * `beforeRoutes()` gets its id here, when its answer is written.
+ *
+ * @example
+ * ```ts
+ * requestIdOf(req, settings) // 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
+ * ```
+ */
+export function requestIdOf (req: IncomingMessage, settings: ExpressSettings): string {
+  let id = handedOut.get(req)
+  if (id === undefined) {
+    const header = settings.requestIdHeader
+    id = header !== false && settings.trustIncomingRequestId
+      ? resolveRequestId(req.headers[header], settings.newRequestId)
+      : settings.newRequestId()
+    handedOut.set(req, id)
+  }
+  return id
+}

@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { codeFor } from '../core/codes.js'
+import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
+import { fromEntry } from '../core/normalize.js'
+import { isLogger } from './logger.js'
+import type { ExpressSettings } from './options.js'
+import { requestIdOf } from './request-id.js'
+import type { EnvelopeRequest } from './types.js'
+
+/** The content type of every envelope. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
+// Headers of the content the route meant to send, which the envelope
+// replaces (finalhandler 2.x removes the same ones).
+const CONTENT_HEADERS = ['content-encoding', 'content-language', 'content-range', 'content-disposition', 'etag', 'last-modified']
+
+/**
+ * Sends an answer as the envelope: its status and headers, the request id in
+ * the header and the body, and one log line when the response is done. If
+ * writing it fails, the fixed 500 envelope goes out instead.
+ *
+ * @example
+ * ```ts
+ * sendEnvelope(req, res, normalizeError(notFound()), thrown, settings)
+ * ```
+ */
+export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings): void {
+  try {
+    const id = requestIdOf(req, settings)
+    logWhenDone(req, res, settings, answer, thrown)
+    for (const name of CONTENT_HEADERS) res.removeHeader(name)
+    res.statusCode = answer.status
+    if (answer.headers !== undefined) {
+      for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name])
+    }
+    writeBody(req, res, id, serializeEnvelope(answer, id), settings)
+  } catch (failure) {
+    answerLastResort(failure, req, res, settings)
+  }
+}
+
+/**
+ * The fixed 500 envelope, for when building or writing the answer failed.
+ *
+ * @example
+ * ```ts
+ * answerLastResort(failure, req, res, settings)
+ * ```
+ */
+export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
+  try {
+    logWhenDone(req, res, settings, fromEntry(codeFor(500)), failure)
+    if (res.headersSent) {
+      req.socket?.destroy()
+      return
+    }
+    const id = requestIdOf(req, settings)
+    for (const name of res.getHeaderNames()) res.removeHeader(name)
+    res.statusCode = 500
+    writeBody(req, res, id, serializeEnvelope(fromEntry(codeFor(500)), id), settings)
+  } catch {
+    req.socket?.destroy()
+  }
+}
+
+function writeBody (req: IncomingMessage, res: ServerResponse, id: string, body: string, settings: ExpressSettings): void {
+  if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, id)
+  res.setHeader('content-type', JSON_TYPE)
+  res.setHeader('content-length', Buffer.byteLength(body))
+  res.end(req.method === 'HEAD' ? undefined : body)
+}
+
+// One line per error response, written once the response is done; a second
+// answer to the same request (the last resort) replaces the pending line.
+const pendingLines = new WeakMap<IncomingMessage, { answer: NormalizedError, thrown: unknown }>()
+
+function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
+  const log = loggerOf(req, settings)
+  if (!settings.logs || !shouldLogErrorResponse(log, settings, answer)) return
+  const waiting = pendingLines.has(req)
+  pendingLines.set(req, { answer, thrown })
+  if (waiting) return
+  function writeLogLine (): void {
+    const line = pendingLines.get(req)
+    pendingLines.delete(req)
+    if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown)
+  }
+  if (res.destroyed || res.writableFinished) {
+    queueMicrotask(writeLogLine)
+    return
+  }
+  res.once('close', writeLogLine)
+}
+
+function loggerOf (req: IncomingMessage, settings: ExpressSettings): unknown {
+  const own = (req as EnvelopeRequest).log
+  return isLogger(own) ? own : settings.logger.child({ request_id: requestIdOf(req, settings) })
+}

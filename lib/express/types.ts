@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { EnvelopeLogger } from './logger.js'
+
+/**
+ * A request as the adapter's middleware sees it: Node's request, with the
+ * id and logger that `beforeRoutes()` gives it. Express's `Request` is one.
+ */
+export type EnvelopeRequest = IncomingMessage & { id?: string, log?: EnvelopeLogger, app?: unknown, originalUrl?: string }
+
+/** A middleware, typed with Node's objects so that it fits Express 5 without importing it. */
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+/** An error-handling middleware (four arguments, as Express recognises it). */
+export type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
+
+declare global {
+  // Express's own request type, when @types/express is installed.
+  namespace Express {
+    interface Request {
+      /** The request id: a valid incoming `X-Request-Id`, or a generated `req_…`. */
+      id: string
+      /** A child logger whose every line carries `request_id`. */
+      log: EnvelopeLogger
+    }
+  }
+}
