@@ -19,5 +19,6 @@
 export { errorEnvelope, type ExpressEnvelope } from './lib/express/error-envelope.js'
 export type { ExpressEnvelopeOptions } from './lib/express/options.js'
 export type { EnvelopeLogger } from './lib/express/logger.js'
+export type { RequestSchemas, ValidateMiddlewareOptions } from './lib/express/validate.js'
 export type { EnvelopeRequest, ErrorMiddleware, Middleware } from './lib/express/types.js'
 export * from './lib/core/public.js'

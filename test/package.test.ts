@@ -10,7 +10,7 @@ import { contractErrors } from './helper.js'
 // processes with `require` and with `import`.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts']
+const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts']
 
 // Child processes get a plain Node: no loader or coverage hook of the runner.
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
@@ -98,6 +98,49 @@ report.crossBuild = [pkg.isApiError(commonjs.notFound()), commonjs.isApiError(pk
 process.stdout.write(JSON.stringify(report))
 `
 
+// The Express entry point: the same helper objects, an app that answers a
+// thrown helper and an unknown path with the envelope, from each build.
+const expressExercise = `
+async function exercise (express, pkg, fastifyEntry, resolved) {
+  const app = express()
+  const envelope = pkg.errorEnvelope()
+  app.use(envelope.beforeRoutes())
+  app.get('/widgets/:id', () => { throw pkg.notFound('Widget w_1 not found', { param: 'id' }) })
+  app.use(envelope.afterRoutes())
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  const base = 'http://127.0.0.1:' + server.address().port
+  const thrown = await fetch(base + '/widgets/w_1')
+  const unknown = await fetch(base + '/nowhere', { method: 'DELETE' })
+  server.close()
+  return {
+    resolved,
+    sameHelpers: pkg.notFound === fastifyEntry.notFound && pkg.ApiError === fastifyEntry.ApiError,
+    status: thrown.status,
+    requestId: thrown.headers.get('x-request-id'),
+    body: await thrown.json(),
+    unknown: [unknown.status, (await unknown.json()).error.code]
+  }
+}
+`
+
+const expressRequireScript = `'use strict'
+const express = require('express')
+const pkg = require('error-envelope/express')
+${expressExercise}
+exercise(express, pkg, require('error-envelope'), require.resolve('error-envelope/express'))
+  .then((report) => process.stdout.write(JSON.stringify(report)))
+  .catch((error) => { console.error(error); process.exit(1) })
+`
+
+const expressImportScript = `import express from 'express'
+import { fileURLToPath } from 'node:url'
+import * as pkg from 'error-envelope/express'
+import * as fastifyEntry from 'error-envelope'
+${expressExercise}
+process.stdout.write(JSON.stringify(await exercise(express, pkg, fastifyEntry, fileURLToPath(import.meta.resolve('error-envelope/express')))))
+`
+
 const expectedBody = (requestId: unknown) => ({
   error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: requestId }
 })
@@ -159,4 +202,16 @@ t.test('the packed package', async (t) => {
     t.same(report.body, expectedBody(report.requestId))
     t.same(report.crossBuild, [true, true], 'each build recognises the ApiError of the other')
   })
+
+  for (const [flavour, name, script, folder] of [['require', 'express.cjs', expressRequireScript, 'cjs'], ['import', 'express.mjs', expressImportScript, 'esm']] as const) {
+    t.test(`loads error-envelope/express with ${flavour}, with the same helpers, and answers with the envelope`, async (t) => {
+      const report = runChild(packed, name, script)
+      t.ok(report.resolved.startsWith(join(packed.installed, 'dist', folder) + sep), `the packed ${folder} build is loaded`)
+      t.equal(report.sameHelpers, true, 'the helpers are the objects of the main entry point')
+      t.equal(report.status, 404)
+      t.same(contractErrors(report.body), [])
+      t.same(report.body, expectedBody(report.requestId))
+      t.same(report.unknown, [404, 'not_found'])
+    })
+  }
 })

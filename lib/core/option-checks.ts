@@ -29,3 +29,24 @@ export function booleanOption (name: string, value: unknown, fallback: boolean):
   if (typeof value !== 'boolean') fail(name, 'a boolean', value)
   return value
 }
+
+/**
+ * An object option: left out means its defaults; anything else, `null`
+ * included, must be an object whose keys are all known.
+ *
+ * @example
+ * ```ts
+ * nestedOption('validation', { maxDetail: 5 }, new Set(['maxDetails', 'status']))
+ * // TypeError: error-envelope does not know the option "validation.maxDetail"; known options of validation: maxDetails, status
+ * ```
+ */
+export function nestedOption (name: string, value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined) return {}
+  const given = objectOption(name, value)
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) {
+      throw new TypeError(`error-envelope does not know the option "${name}.${key}"; known options of ${name}: ${[...known].join(', ')}`)
+    }
+  }
+  return given
+}

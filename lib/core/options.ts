@@ -1,4 +1,4 @@
-import { booleanOption, fail, objectOption } from './option-checks.js'
+import { booleanOption, fail, nestedOption, objectOption } from './option-checks.js'
 import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
@@ -124,27 +124,6 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
     validation: normalizeValidationOptions(given.validation)
   }
-}
-
-/**
- * An object option: left out means its defaults; anything else, `null`
- * included, must be an object whose keys are all known.
- *
- * @example
- * ```ts
- * nestedOption('validation', { maxDetail: 5 }, new Set(['maxDetails', 'status']))
- * // TypeError: error-envelope does not know the option "validation.maxDetail"; known options of validation: maxDetails, status
- * ```
- */
-export function nestedOption (name: string, value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
-  if (value === undefined) return {}
-  const given = objectOption(name, value)
-  for (const key of Object.keys(given)) {
-    if (!known.has(key)) {
-      throw new TypeError(`error-envelope does not know the option "${name}.${key}"; known options of ${name}: ${[...known].join(', ')}`)
-    }
-  }
-  return given
 }
 
 function levelOption (name: string, value: unknown, fallback: LogLevel): LogLevel {

@@ -4,7 +4,7 @@ import { fieldOfError, type AjvErrorLike } from './ajv-messages.js'
 import { ApiError } from './api-error.js'
 import { collectErrors, reportsAllErrors, type ValidatorLike } from './collect-errors.js'
 import { readField } from './safe-read.js'
-import { answerAjvErrors, defaultMaxDetails, defaultValidationStatus, normalizeValidationOptions, type RequestPart } from './validation.js'
+import { answerAjvErrors, defaultMaxDetails, defaultValidationStatus, normalizeValidationOptions, type RequestPart, type ValidationSettings } from './validation.js'
 
 /**
  * The part of an Ajv instance that `validate()` uses.
@@ -85,6 +85,26 @@ export function validate<T = unknown> (schema: object, data: unknown, options: V
   const holder = { data }
   const check = compile(schema)
   if (check(data, { parentData: holder, parentDataProperty: 'data', rootData: data }) === true) return holder.data as T
+  throw validationFailure(schema, holder, check, part, { ...settings, status: defaultValidationStatus }, ajv)
+}
+
+/**
+ * The `ApiError` of data that failed its schema: every failing field, found
+ * by the bounded collection pass with the same compiler, answered with the
+ * status of its part. `holder.data` is the data as ajv left it (coerced).
+ *
+ * @example
+ * ```ts
+ * const holder = { data: req.body }
+ * if (check(holder.data, { parentData: holder, parentDataProperty: 'data' }) !== true) {
+ *   throw validationFailure(schema, holder, check, 'body', settings.validation, ajv)
+ * }
+ * ```
+ */
+export function validationFailure (schema: object, holder: { data: unknown }, check: ValidatorLike, part: RequestPart, settings: ValidationSettings, ajv: AjvLike): ApiError {
+  const compile = function compileOnce (sub: object): ValidatorLike {
+    return compileCached(ajv, sub)
+  }
   const collected = reportsAllErrors(compile)
     ? undefined
     : collectErrors({
@@ -97,11 +117,20 @@ export function validate<T = unknown> (schema: object, data: unknown, options: V
       fieldOf: function fieldOf (error) { return fieldOfError(error, part) },
       limit: settings.maxDetails
     })
-  const answer = answerAjvErrors(check.errors as AjvErrorLike[], part, { ...settings, status: defaultValidationStatus }, collected)
-  throw new ApiError(answer.status, answer.message, { code: answer.code, type: answer.type, param: answer.param, details: answer.details })
+  const answer = answerAjvErrors(check.errors as AjvErrorLike[], part, settings, collected)
+  return new ApiError(answer.status, answer.message, { code: answer.code, type: answer.type, param: answer.param, details: answer.details })
 }
 
-function defaultAjv (): AjvLike {
+/**
+ * The shared Ajv instance `validate()` compiles with when none is given: the
+ * options and formats of Fastify's own compiler.
+ *
+ * @example
+ * ```ts
+ * const check = compileCached(defaultAjv(), schema)
+ * ```
+ */
+export function defaultAjv (): AjvLike {
   if (sharedAjv === undefined) {
     // With the formats Fastify's own compiler adds (@fastify/ajv-compiler),
     // so that `format: 'email'` means the same here as in a route schema.
@@ -120,7 +149,15 @@ function formatsPlugin (module: unknown): (ajv: Ajv) => unknown {
   return plugin as unknown as (ajv: Ajv) => unknown
 }
 
-function compileCached (ajv: AjvLike, schema: object): ValidatorLike {
+/**
+ * A schema compiled once per Ajv instance and schema object.
+ *
+ * @example
+ * ```ts
+ * compileCached(ajv, widgetSchema) === compileCached(ajv, widgetSchema) // true
+ * ```
+ */
+export function compileCached (ajv: AjvLike, schema: object): ValidatorLike {
   let cache = compiled.get(ajv)
   if (cache === undefined) {
     cache = new WeakMap()

@@ -5,7 +5,9 @@ import type { CollectedErrors } from './collect-errors.js'
 import type { NormalizedError } from './envelope.js'
 import { clip } from './clip.js'
 import type { RequestPart } from './field-path.js'
-import { fail, objectOption } from './option-checks.js'
+import { fail, nestedOption, objectOption } from './option-checks.js'
+
+const VALIDATION_KEYS: ReadonlySet<string> = new Set(['maxDetails', 'status'])
 import { readField } from './safe-read.js'
 
 // A body answered 400 rather than 422: the same code, as a request error.
@@ -79,7 +81,7 @@ const PARTS = Object.keys(defaultValidationStatus) as RequestPart[]
  * ```
  */
 export function normalizeValidationOptions (options: unknown): ValidationSettings {
-  const given = objectOption('validation', options ?? {}) as ValidationOptions
+  const given = nestedOption('validation', options ?? {}, VALIDATION_KEYS) as ValidationOptions
   const maxDetails = given.maxDetails ?? defaultMaxDetails
   if (!Number.isInteger(maxDetails) || maxDetails < 1 || maxDetails > 100) {
     fail('validation.maxDetails', 'an integer from 1 to 100', maxDetails)

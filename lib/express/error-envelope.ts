@@ -6,6 +6,7 @@ import { notFoundMiddleware } from './not-found.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
+import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions } from './validate.js'
 
 /**
  * What `errorEnvelope()` returns: the two groups of middleware to mount, the
@@ -24,6 +25,8 @@ export interface ExpressEnvelope {
   errorHandler: () => ErrorMiddleware
   /** The request id of a request, for `pino-http`'s `genReqId`. */
   genReqId: (req: IncomingMessage, res?: ServerResponse) => string
+  /** Schema validation of a route's parts, answered as the Fastify plugin answers it. */
+  validate: (schemas: RequestSchemas, options?: ValidateMiddlewareOptions) => Middleware
 }
 
 /**
@@ -73,7 +76,8 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
     requestId: () => requestId,
     notFound: () => notFound,
     errorHandler: () => errorHandler,
-    genReqId
+    genReqId,
+    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions)
   }
 }
 

@@ -3,10 +3,10 @@ import { codeFor } from '../core/codes.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { logErrorResponse } from '../core/log-line.js'
 import { readField } from '../core/safe-read.js'
-import { recognizeBodyParserError } from './body-parser-errors.js'
+import { recognizeExpressError } from './express-errors.js'
 import type { ExpressSettings } from './options.js'
-import { answerLastResort, sendEnvelope } from './send-envelope.js'
-import type { EnvelopeRequest, ErrorMiddleware } from './types.js'
+import { loggerOf, sendEnvelope } from './send-envelope.js'
+import type { ErrorMiddleware } from './types.js'
 
 /**
  * The error-handling middleware that answers every error with the envelope,
@@ -26,28 +26,26 @@ export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddlew
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
-    recognize: recognizeBodyParserError,
+    recognize: recognizeExpressError,
     // A status set before the error, as `res.status(400); throw new Error('Title too long')`.
     presetStatus: function statusSetOnResponse (res) {
       return (res as ServerResponse).statusCode
     }
   }
+  // Nothing here throws: normalizeError() never does, and sendEnvelope()
+  // answers its own failure with the fixed 500 envelope.
   return function envelopeErrorHandler (error, req, res, _next) {
-    try {
-      if (res.headersSent) {
-        abortStartedResponse(error, req, res, settings)
-        return
-      }
-      const answer = normalizeError(error, normalizeSettings, res)
-      if (readField(error, 'type') === 'request.aborted' || req.destroyed) {
-        // Nobody is left to read an answer.
-        logGone(req, settings, answer, error)
-        return
-      }
-      sendEnvelope(req, res, answer, error, settings)
-    } catch (failure) {
-      answerLastResort(failure, req, res, settings)
+    if (res.headersSent) {
+      abortStartedResponse(error, req, res, settings)
+      return
     }
+    const answer = normalizeError(error, normalizeSettings, res)
+    if (readField(error, 'type') === 'request.aborted' || req.destroyed) {
+      // Nobody is left to read an answer.
+      logGone(req, settings, answer, error)
+      return
+    }
+    sendEnvelope(req, res, answer, error, settings)
   }
 }
 
@@ -60,5 +58,5 @@ function abortStartedResponse (error: unknown, req: IncomingMessage, res: Server
 }
 
 function logGone (req: IncomingMessage, settings: ExpressSettings, answer: ReturnType<typeof fromEntry>, error: unknown): void {
-  if (settings.logs) logErrorResponse((req as EnvelopeRequest).log ?? settings.logger, settings, answer, error)
+  if (settings.logs) logErrorResponse(loggerOf(req, settings), settings, answer, error)
 }

@@ -38,8 +38,7 @@ export const silentLogger: EnvelopeLogger = Object.freeze({
   warn: noop,
   info: noop,
   debug: noop,
-  trace: noop,
-  isLevelEnabled: () => false
+  trace: noop
 })
 
 /**

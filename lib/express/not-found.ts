@@ -3,7 +3,7 @@ import { allowValue, isStandardMethod, notImplementedAnswer, pathOf, routedFor, 
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import { sendEnvelope } from './send-envelope.js'
-import type { EnvelopeRequest, Middleware } from './types.js'
+import type { Middleware } from './types.js'
 
 // Routers nest no deeper than this in any app a person writes; past it the
 // walk stops, which bounds its cost whatever the stack holds.
@@ -31,8 +31,9 @@ const MAX_ROUTER_DEPTH = 16
  */
 export function notFoundMiddleware (settings: ExpressSettings): Middleware {
   return function envelopeNotFound (req, res) {
-    const method = req.method ?? 'GET'
-    const path = pathOf(req.url ?? '/')
+    // A server request always has both.
+    const method = req.method as string
+    const path = pathOf(req.url as string)
     const methods = new Set<string>()
     collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
     if (methods.has('*')) {
@@ -43,7 +44,7 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
     if (allow !== '' && method === 'OPTIONS' && !routedFor(allow, method)) {
       res.statusCode = 204
       res.setHeader('allow', allow)
-      if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, (req as EnvelopeRequest).id ?? requestIdOf(req, settings))
+      if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, requestIdOf(req, settings))
       res.end()
       return
     }
@@ -65,28 +66,20 @@ function collectMethods (router: unknown, path: string, into: Set<string>, depth
   const stack = readField(router, 'stack')
   if (!Array.isArray(stack) || depth > MAX_ROUTER_DEPTH) return
   for (const layer of stack) {
-    let match: unknown
-    try {
-      match = layer.match(path)
-    } catch {
-      // A parameter that does not decode: the router answers it with a 400 of its own.
-      continue
-    }
-    if (match === false || match === undefined) continue
+    // A parameter that does not decode made the router fail before this
+    // middleware ran (a 400): every layer here matches as it did there.
+    const match: unknown = layer.match(path)
+    if (match === false) continue
     const route = readField(layer, 'route')
     if (route !== undefined) {
       addRouteMethods(route, into)
       continue
     }
+    // A mounted router: its layer's match is the mount path, which ends at a
+    // path separator (path-to-regexp's prefix match).
     const handle = readField(layer, 'handle')
-    if (typeof handle !== 'function' || !Array.isArray(readField(handle, 'stack'))) continue
-    const prefix = String(readField(match, 'path') ?? '')
-    if (prefix.length !== 0) {
-      if (!path.startsWith(prefix)) continue
-      const next = path[prefix.length]
-      if (next !== undefined && next !== '/') continue
-    }
-    const rest = path.slice(prefix.length)
+    if (!Array.isArray(readField(handle, 'stack'))) continue
+    const rest = path.slice(String(readField(match, 'path')).length)
     collectMethods(handle, rest.startsWith('/') ? rest : '/' + rest, into, depth + 1)
   }
 }
@@ -97,6 +90,6 @@ function addRouteMethods (route: unknown, into: Set<string>): void {
     into.add('*')
     return
   }
-  const list = (readField(route, '_methods') as (() => string[]) | undefined)?.call(route) ?? []
-  for (const method of list) into.add(method.toUpperCase())
+  // router 2.x lib/route.js: the route's methods, HEAD wherever GET is.
+  for (const method of (route as { _methods: () => string[] })._methods()) into.add(method.toUpperCase())
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { finished } from 'node:stream'
 import { codeFor } from '../core/codes.js'
 import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
@@ -51,10 +52,7 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
 export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
   try {
     logWhenDone(req, res, settings, fromEntry(codeFor(500)), failure)
-    if (res.headersSent) {
-      req.socket?.destroy()
-      return
-    }
+    // With its head sent, removing a header throws: the socket is cut below.
     const id = requestIdOf(req, settings)
     for (const name of res.getHeaderNames()) res.removeHeader(name)
     res.statusCode = 500
@@ -86,14 +84,20 @@ function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: Expre
     pendingLines.delete(req)
     if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown)
   }
-  if (res.destroyed || res.writableFinished) {
-    queueMicrotask(writeLogLine)
-    return
-  }
-  res.once('close', writeLogLine)
+  // Called once the response is done, or at once if it already is.
+  finished(res, writeLogLine)
 }
 
-function loggerOf (req: IncomingMessage, settings: ExpressSettings): unknown {
+/**
+ * The logger of a request's lines: its `req.log`, or, for a request that
+ * never passed `beforeRoutes()`, a child of the adapter's logger with its id.
+ *
+ * @example
+ * ```ts
+ * logErrorResponse(loggerOf(req, settings), settings, answer, thrown)
+ * ```
+ */
+export function loggerOf (req: IncomingMessage, settings: ExpressSettings): unknown {
   const own = (req as EnvelopeRequest).log
   return isLogger(own) ? own : settings.logger.child({ request_id: requestIdOf(req, settings) })
 }

@@ -8,7 +8,7 @@ async function answer (t: Parameters<Parameters<typeof t.test>[1]>[0], schema: o
   const { app } = await build(t, {
     routes (app) {
       if (draft2020) {
-        const ajv = new Ajv2020({ coerceTypes: 'array', useDefaults: true, removeAdditional: true })
+        const ajv = new Ajv2020({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, strict: false })
         app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
       }
       app.post('/', { schema: { body: schema } }, async () => 'ok')
@@ -151,5 +151,81 @@ t.test('names every item of a draft 2020-12 prefixItems tuple and of the items a
     { field: 'point[1]', message: 'must be a number' },
     { field: 'point[2]', message: 'must be a number' },
     { field: 'point[3]', message: 'must be a boolean' }
+  ]))
+})
+
+t.test('names the fields behind patternProperties alone, and a property name that a false schema refuses', async (t) => {
+  const schema = { type: 'object', patternProperties: { '^n_': { type: 'integer' } }, propertyNames: { not: { const: 'forbidden' } } }
+  const response = await answer(t, schema, { n_1: 'x', forbidden: 1, n_2: 'y' })
+  assertEnvelope(t, response, 422, failed([
+    { field: 'n_1', message: 'must be an integer' },
+    { field: 'forbidden', message: 'name must not match the excluded form' },
+    { field: 'n_2', message: 'must be an integer' }
+  ]))
+  const refused = await answer(t, { type: 'object', propertyNames: false }, { a: 1, b: 2 })
+  assertEnvelope(t, refused, 422, failed([
+    { field: 'a', message: 'name is not allowed' },
+    { field: 'b', message: 'name is not allowed' }
+  ]))
+})
+
+t.test('names the items of an array that allOf members reject', async (t) => {
+  const schema = { type: 'object', properties: { list: { type: 'array', allOf: [{ items: { type: 'integer' } }, { maxItems: 2 }] } } }
+  const response = await answer(t, schema, { list: [1, 'a', 'b'] })
+  assertEnvelope(t, response, 422, failed([
+    { field: 'list[1]', message: 'must be an integer' },
+    { field: 'list[2]', message: 'must be an integer' },
+    { field: 'list', message: 'must have at most 2 items' }
+  ]))
+})
+
+t.test('checks unevaluatedProperties whole beside anyOf, which decides what was evaluated', async (t) => {
+  const schema = { type: 'object', anyOf: [{ properties: { a: { type: 'string' } } }, { properties: { b: { type: 'string' } } }], unevaluatedProperties: false }
+  const response = await answer(t, schema, { a: 'x', c: 1 }, true)
+  const body = JSON.parse(response.body)
+  t.equal(response.statusCode, 422)
+  t.same(body.error.details, [{ field: 'c', message: 'is not allowed' }])
+})
+
+t.test('stops at the cap inside every keyword it follows', async (t) => {
+  const schemas: Array<[object, unknown, boolean]> = [
+    [{ type: 'object', patternProperties: { '^x': { type: 'integer' } } }, { x1: 'a', x2: 'b', x3: 'c' }, false],
+    [{ type: 'object', allOf: [{ required: ['a', 'b'] }, { required: ['c'] }] }, {}, false],
+    [{ type: 'object', properties: { a: { type: 'string' } }, unevaluatedProperties: false }, { b: 1, c: 2, d: 3 }, true],
+    [{ type: 'object', propertyNames: { maxLength: 1 } }, { aa: 1, bb: 2, cc: 3 }, false]
+  ]
+  for (const [schema, payload, draft2020] of schemas) {
+    const { app } = await build(t, {
+      plugin: { validation: { maxDetails: 1 } },
+      routes (app) {
+        if (draft2020) {
+          const ajv = new Ajv2020({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, strict: false })
+          app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
+        }
+        app.post('/', { schema: { body: schema } }, async () => 'ok')
+      }
+    })
+    const response = await app.inject({ method: 'POST', url: '/', payload: payload as object })
+    const body = JSON.parse(response.body)
+    t.equal(response.statusCode, 422, JSON.stringify(schema))
+    t.equal(body.error.message, 'More than 1 field failed validation')
+    t.equal(body.error.details.length, 1)
+  }
+})
+
+t.test('names every extra property without a properties list, and lets any name through propertyNames: true', async (t) => {
+  const schema = { type: 'object', additionalProperties: false, patternProperties: { '^a': {} } }
+  const { app } = await build(t, {
+    server: { ajv: { customOptions: { removeAdditional: false } } },
+    routes (app) { app.post('/', { schema: { body: schema } }, async () => 'ok') }
+  })
+  assertEnvelope(t, await app.inject({ method: 'POST', url: '/', payload: { a1: 1, b: 1, c: 1 } }), 422, failed([
+    { field: 'b', message: 'is not allowed' },
+    { field: 'c', message: 'is not allowed' }
+  ]))
+  const open = { type: 'object', propertyNames: true, properties: { a: { type: 'string' }, b: { type: 'string' } } }
+  assertEnvelope(t, await answer(t, open, { a: {}, b: [] }), 422, failed([
+    { field: 'a', message: 'must be a string' },
+    { field: 'b', message: 'must be a string' }
   ]))
 })

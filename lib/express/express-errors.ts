@@ -18,16 +18,20 @@ const BODY_PARSER_TYPES: Readonly<Record<string, RequestFailure>> = {
 }
 
 /**
- * The fixed answer of one of body-parser's errors (what `express.json()`,
- * `express.urlencoded()`, `express.text()` and `express.raw()` throw), by its
- * `type`, for `normalizeError()`'s `recognize` setting.
+ * The fixed answer of one of Express's own errors, for `normalizeError()`'s
+ * `recognize` setting: body-parser's (what `express.json()`,
+ * `express.urlencoded()`, `express.text()` and `express.raw()` throw), by
+ * their `type`, and the router's path parameter that does not decode (a
+ * `URIError` whose message quotes the client's bytes).
  *
  * @example
  * ```ts
- * recognizeBodyParserError({ type: 'entity.too.large', status: 413 }) // { status: 413, code: 'payload_too_large', ... }
+ * recognizeExpressError({ type: 'entity.too.large', status: 413 }) // { status: 413, code: 'payload_too_large', ... }
  * ```
  */
-export function recognizeBodyParserError (thrown: object): NormalizedError | undefined {
+export function recognizeExpressError (thrown: object): NormalizedError | undefined {
+  // router 2.x lib/layer.js decodeParam
+  if (thrown instanceof URIError && readField(thrown, 'status') === 400) return fromEntry(requestFailures.malformedUrl)
   const type = readField(thrown, 'type')
   if (typeof type !== 'string' || !Object.hasOwn(BODY_PARSER_TYPES, type)) return undefined
   return fromEntry(requestFailures[BODY_PARSER_TYPES[type]])

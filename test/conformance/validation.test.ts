@@ -1,0 +1,109 @@
+import t from 'tap'
+import { contractErrors } from '../helper.js'
+import { adapters, type Route } from './adapters.js'
+
+// One schema per part, served by both adapters: the same input gets the
+// same status and the same details.
+const widget = {
+  type: 'object',
+  required: ['name', 'email'],
+  properties: {
+    name: { type: 'string', minLength: 3 },
+    email: { type: 'string', format: 'email' },
+    user: { type: 'object', properties: { email: { type: 'string', format: 'email' } } },
+    items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string', pattern: '^[A-Z]{3}$' } } } },
+    meta: { type: 'object', properties: { 'odd key': { type: 'integer' } } }
+  }
+}
+const listQuery = { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 50 }, sort: { enum: ['asc', 'desc'] } } }
+const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^w_[0-9]+$' } } }
+const versionHeaders = { type: 'object', required: ['x-api-version'], properties: { 'x-api-version': { type: 'integer' } } }
+
+const routes: Route[] = [
+  { method: 'POST', path: '/widgets', schema: { body: widget }, handler: ({ body }) => body },
+  { method: 'GET', path: '/widgets', schema: { querystring: listQuery }, handler: ({ query }) => query },
+  { method: 'GET', path: '/widgets/:id', schema: { params: idParams, headers: versionHeaders }, handler: ({ params }) => params }
+]
+
+interface Case { name: string, method: string, path: string, body?: unknown, headers?: Record<string, string>, status: number, expected: unknown }
+
+const cases: Case[] = [
+  {
+    name: 'a body with several bad fields, nested and odd',
+    method: 'POST',
+    path: '/widgets',
+    body: { name: 'x', user: { email: 'nope' }, items: [{ sku: 'ABC' }, { sku: 'ABC' }, { sku: 'abc' }], meta: { 'odd key': 'one' } },
+    status: 422,
+    expected: {
+      code: 'validation_failed',
+      message: '5 fields failed validation',
+      type: 'validation_error',
+      param: 'email',
+      details: [
+        { field: 'email', message: 'is required' },
+        { field: 'name', message: 'must be at least 3 characters' },
+        { field: 'user.email', message: 'must match format "email"' },
+        { field: 'items[2].sku', message: 'must match pattern "^[A-Z]{3}$"' },
+        { field: 'meta["odd key"]', message: 'must be an integer' }
+      ]
+    }
+  },
+  {
+    name: 'a query that breaks its schema',
+    method: 'GET',
+    path: '/widgets?limit=500&sort=up',
+    status: 400,
+    expected: { code: 'invalid_parameter', message: '2 fields failed validation', type: 'invalid_request_error', param: 'limit', details: [{ field: 'limit', message: 'must be at most 50' }, { field: 'sort', message: 'must be one of: asc, desc' }] }
+  },
+  {
+    name: 'a path parameter that breaks its pattern',
+    method: 'GET',
+    path: '/widgets/x_1',
+    headers: { 'x-api-version': '2' },
+    status: 400,
+    expected: { code: 'invalid_parameter', message: 'Invalid field id: must match pattern "^w_[0-9]+$"', type: 'invalid_request_error', param: 'id', details: [{ field: 'id', message: 'must match pattern "^w_[0-9]+$"' }] }
+  },
+  {
+    name: 'a missing header',
+    method: 'GET',
+    path: '/widgets/w_1',
+    status: 400,
+    expected: { code: 'invalid_parameter', message: 'Missing required field: x-api-version', type: 'invalid_request_error', param: 'x-api-version', details: [{ field: 'x-api-version', message: 'is required' }] }
+  }
+]
+
+for (const adapter of adapters) {
+  t.test(`${adapter.name}: answers schema failures with every bad field`, async (t) => {
+    const { base } = await adapter.start(t, routes)
+    for (const c of cases) {
+      const response = await fetch(base + c.path, { method: c.method, headers: { 'content-type': 'application/json', ...c.headers }, body: c.body === undefined ? undefined : JSON.stringify(c.body) })
+      t.equal(response.status, c.status, `${c.name}: status`)
+      const body = await response.json()
+      t.same(contractErrors(body), [], `${c.name}: the contract`)
+      t.same(body, { error: { ...c.expected as object, request_id: response.headers.get('x-request-id') } }, `${c.name}: whole envelope`)
+    }
+  })
+
+  t.test(`${adapter.name}: coerces query, params and headers from strings, and passes valid input on`, async (t) => {
+    const { base } = await adapter.start(t, routes)
+    t.same(await (await fetch(base + '/widgets?limit=5&sort=asc')).json(), { limit: 5, sort: 'asc' })
+    t.same(await (await fetch(base + '/widgets/w_7', { headers: { 'x-api-version': '3' } })).json(), { id: 'w_7' })
+  })
+
+  t.test(`${adapter.name}: answers with validation.status and caps details at validation.maxDetails`, async (t) => {
+    const { base } = await adapter.start(t, routes, { validation: { status: 400, maxDetails: 2 } })
+    const response = await fetch(base + '/widgets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', user: { email: 'nope' } }) })
+    t.equal(response.status, 400)
+    const body = await response.json()
+    t.same(body, {
+      error: {
+        code: 'validation_failed',
+        message: 'More than 2 fields failed validation',
+        type: 'invalid_request_error',
+        param: 'email',
+        details: [{ field: 'email', message: 'is required' }, { field: 'name', message: 'must be at least 3 characters' }],
+        request_id: response.headers.get('x-request-id')
+      }
+    })
+  })
+}

@@ -1,0 +1,106 @@
+import t from 'tap'
+import express from 'express'
+import { connect } from 'node:net'
+import { assertFetched, buildExpress, settle } from './helper.js'
+import { conflict, notFound } from '../../express.js'
+
+const masked = { code: 'internal_error', message: 'Internal server error', type: 'api_error' }
+
+t.test('answers next(err), sync throws and rejections from handlers, middleware and nested routers', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const deep = express.Router()
+  deep.get('/boom', async () => { throw conflict('Deep conflict') })
+  const mid = express.Router()
+  mid.use('/deep', deep)
+  app.use('/mid', mid)
+  app.use('/guarded', (_req, _res, next) => { next(notFound('Guarded resource not found')) })
+  app.get('/sync', () => { throw new Error('secret') })
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/mid/deep/boom'), 409, { code: 'conflict', message: 'Deep conflict', type: 'invalid_request_error' })
+  await assertFetched(t, await fetch(base + '/guarded/x'), 404, { code: 'not_found', message: 'Guarded resource not found', type: 'invalid_request_error' })
+  await assertFetched(t, await fetch(base + '/sync'), 500, masked)
+})
+
+t.test('answers the 4xx a route set with res.status() before a plain Error, with its message; a 5xx stays masked', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.post('/notes', (_req, res) => { res.status(400); throw new Error('Title too long') })
+  app.get('/five', (_req, res) => { res.status(502); throw new Error('secret') })
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/notes', { method: 'POST' }), 400, { code: 'bad_request', message: 'Title too long', type: 'invalid_request_error' })
+  await assertFetched(t, await fetch(base + '/five'), 500, masked)
+})
+
+t.test('replaces the headers of the content the route meant to send', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/file', (_req, res) => {
+    res.setHeader('Content-Disposition', 'attachment; filename="a.csv"')
+    res.setHeader('Content-Encoding', 'gzip')
+    throw notFound('File not found')
+  })
+  const base = await listen()
+  const response = await fetch(base + '/file')
+  t.equal(response.headers.get('content-disposition'), null)
+  t.equal(response.headers.get('content-encoding'), null)
+  await assertFetched(t, response, 404, { code: 'not_found', message: 'File not found', type: 'invalid_request_error' })
+})
+
+t.test('cuts a response whose headers were sent, and logs it once', async (t) => {
+  const { app, logs, listen } = buildExpress(t)
+  app.get('/stream', (_req, res, next) => {
+    res.write('part-one;')
+    setTimeout(() => { next(new Error('stream broke')) }, 20)
+  })
+  const base = await listen()
+  const port = Number(new URL(base).port)
+  const raw = await new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    let text = ''
+    socket.on('data', (chunk) => { text += chunk.toString() })
+    socket.on('close', () => resolve(text))
+    socket.write('GET /stream HTTP/1.1\r\nHost: x\r\nX-Request-Id: cut-1\r\n\r\n')
+  })
+  t.match(raw, /^HTTP\/1\.1 200 OK/)
+  t.match(raw, /part-one;/)
+  t.notMatch(raw, /internal_error/)
+  t.notMatch(raw, /0\r\n\r\n$/, 'no final chunk: the client can tell the body is cut')
+  await settle()
+  const lines = logs.filter((line) => line.request_id === 'cut-1' && line.code !== undefined)
+  t.same(lines.map((line) => [line.level, line.statusCode, line.msg]), [[50, 500, 'stream broke']])
+})
+
+t.test('answers the fixed 500 envelope when writing the answer fails', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/bad-header', () => {
+    // A header an ApiError may carry, whose value Node refuses to write.
+    throw Object.assign(conflict('Clash'), { headers: { 'retry-after': { toString () { throw new Error('no') } } } })
+  })
+  app.get('/hostile-set-header', (_req, res) => {
+    res.setHeader = () => { throw new Error('setHeader broke') }
+    throw notFound('Widget w_1 not found')
+  })
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/bad-header'), 409, { code: 'conflict', message: 'Clash', type: 'invalid_request_error' })
+  const response = await fetch(base + '/hostile-set-header').catch((error: Error) => error)
+  t.ok(response instanceof Error || response.status === 500, 'the request is answered 500 or cut, never left hanging')
+})
+
+t.test('writes nothing to a client that left before its handler failed, and logs it once', async (t) => {
+  const { app, logs, listen } = buildExpress(t)
+  app.get('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    throw new Error('too late')
+  })
+  const base = await listen()
+  const port = Number(new URL(base).port)
+  const raw = await new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    let text = ''
+    socket.on('data', (chunk) => { text += chunk.toString() })
+    socket.on('close', () => resolve(text))
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-1\r\n\r\n', () => { setTimeout(() => socket.destroy(), 10) })
+  })
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  t.equal(raw, '')
+  const lines = logs.filter((line) => line.request_id === 'left-1' && line.code !== undefined)
+  t.same(lines.map((line) => [line.level, line.statusCode, line.err?.message]), [[50, 500, 'too late']])
+})

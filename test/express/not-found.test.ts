@@ -1,0 +1,121 @@
+import t from 'tap'
+import express from 'express'
+import { assertFetched, buildExpress } from './helper.js'
+
+const ok = (_req: unknown, res: express.Response): void => { res.json({ ok: true }) }
+
+function notAllowed (method: string, path: string): { code: string, message: string, type: string } {
+  return { code: 'method_not_allowed', message: `Method ${method} is not allowed for ${path}`, type: 'invalid_request_error' }
+}
+function noRoute (method: string, path: string): { code: string, message: string, type: string } {
+  return { code: 'not_found', message: `No route for ${method} ${path}`, type: 'invalid_request_error' }
+}
+
+t.test('answers 405 with Allow across routers mounted at any depth, app.route() and parametric paths', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const inner = express.Router()
+  inner.get('/reports/:year', ok)
+  inner.route('/exports').get(ok).post(ok)
+  const admin = express.Router()
+  admin.use('/v2', inner)
+  admin.patch('/users/:id', ok)
+  admin.get('/', ok)
+  app.use('/admin', admin)
+  app.route('/widgets/:id').get(ok).delete(ok)
+  const base = await listen()
+  const cases: Array<[string, string, string]> = [
+    ['POST', '/admin/v2/reports/2024', 'GET, HEAD'],
+    ['DELETE', '/admin/v2/exports', 'GET, HEAD, POST'],
+    ['GET', '/admin/users/7', 'PATCH'],
+    ['DELETE', '/admin', 'GET, HEAD'],
+    ['PUT', '/widgets/w_1', 'GET, HEAD, DELETE']
+  ]
+  for (const [method, path, allow] of cases) {
+    const response = await fetch(base + path, { method })
+    t.equal(response.headers.get('allow'), allow, `${method} ${path}`)
+    await assertFetched(t, response, 405, notAllowed(method, path))
+  }
+  await assertFetched(t, await fetch(base + '/admin/v3/reports/2024', { method: 'POST' }), 404, noRoute('POST', '/admin/v3/reports/2024'))
+  await assertFetched(t, await fetch(base + '/adminx/users/7'), 404, noRoute('GET', '/adminx/users/7'))
+})
+
+t.test('answers 404, never 405, where router.all() serves the path or the route handed the request on', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const router = express.Router()
+  router.all('/any', (_req, _res, next) => { next() })
+  app.use('/r', router)
+  app.get('/items/:id', (_req, _res, next) => { next() })
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/r/any', { method: 'DELETE' }), 404, noRoute('DELETE', '/r/any'))
+  await assertFetched(t, await fetch(base + '/items/gone'), 404, noRoute('GET', '/items/gone'))
+})
+
+t.test('follows the app\'s case sensitive routing and strict routing settings', async (t) => {
+  const { app, listen } = buildExpress(t, {}, { 'case sensitive routing': true, 'strict routing': true })
+  const router = express.Router({ caseSensitive: true, strict: true })
+  router.get('/Items/', ok)
+  app.use('/api', router)
+  app.get('/Widgets', ok)
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/Widgets', { method: 'POST' }), 405, notAllowed('POST', '/Widgets'))
+  await assertFetched(t, await fetch(base + '/widgets', { method: 'POST' }), 404, noRoute('POST', '/widgets'))
+  await assertFetched(t, await fetch(base + '/api/Items/', { method: 'POST' }), 405, notAllowed('POST', '/api/Items/'))
+  await assertFetched(t, await fetch(base + '/api/Items', { method: 'POST' }), 404, noRoute('POST', '/api/Items'))
+})
+
+t.test('answers OPTIONS with 204 and Allow unless the path has its own OPTIONS route', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/widgets', ok)
+  app.options('/custom', (_req, res) => { res.status(200).send('mine') })
+  const base = await listen()
+  const response = await fetch(base + '/widgets', { method: 'OPTIONS' })
+  t.equal(response.status, 204)
+  t.equal(response.headers.get('allow'), 'GET, HEAD')
+  t.match(response.headers.get('x-request-id'), /^req_/)
+  t.equal(await (await fetch(base + '/custom', { method: 'OPTIONS' })).text(), 'mine')
+})
+
+t.test('answers 501 to a method no route handles, and routes one that a route handles', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/widgets', ok)
+  app.propfind('/dav', ok)
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/widgets', { method: 'PROPFIND' }), 501, { code: 'not_implemented', message: 'Method PROPFIND is not implemented', type: 'api_error' })
+  t.same(await (await fetch(base + '/dav', { method: 'PROPFIND' })).json(), { ok: true })
+  await assertFetched(t, await fetch(base + '/dav', { method: 'MKCOL' }), 501, { code: 'not_implemented', message: 'Method MKCOL is not implemented', type: 'api_error' })
+})
+
+t.test('answers a path parameter that does not decode with a 400 that echoes nothing', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/files/:name', ok)
+  const base = await listen()
+  for (const method of ['GET', 'DELETE']) {
+    await assertFetched(t, await fetch(base + '/files/%E0%A4%A', { method }), 400, { code: 'bad_request', message: 'Request URL is malformed', type: 'invalid_request_error' })
+  }
+})
+
+t.test('answers HEAD on an unknown path with 404 headers and no body', async (t) => {
+  const { listen } = buildExpress(t)
+  const base = await listen()
+  const response = await fetch(base + '/nowhere', { method: 'HEAD' })
+  t.equal(response.status, 404)
+  t.equal(response.headers.get('content-type'), 'application/json; charset=utf-8')
+  t.equal(await response.text(), '')
+})
+
+t.test('stops walking routers nested deeper than any app nests them, and answers 404', async (t) => {
+  const { app, listen } = buildExpress(t)
+  let router = express.Router()
+  router.get('/leaf', ok)
+  let path = '/leaf'
+  for (let depth = 0; depth < 18; depth++) {
+    const parent = express.Router()
+    parent.use('/d', router)
+    router = parent
+    path = '/d' + path
+  }
+  app.use(router)
+  const base = await listen()
+  t.same(await (await fetch(base + path)).json(), { ok: true }, 'Express itself routes it')
+  await assertFetched(t, await fetch(base + path, { method: 'DELETE' }), 404, noRoute('DELETE', path))
+})
