@@ -78,7 +78,12 @@ const pairs = [
   { name: 'Redis limiter 2xx vs bare route doing one Redis GET (p99 within +1 ms)', a: ['plugin-redis-ok'], b: ['bare-redis-get'], request: GET('/ok'), target: null, p99Slack: 1, redis: true },
   { name: 'throw notFound() vs @fastify/sensible httpErrors.notFound()', a: ['plugin-throw'], b: ['sensible'], request: GET('/widgets/w_1'), target: 1.80 },
   { name: 'logger on: throw notFound() vs the limit', a: ['plugin-throw', '--logger'], b: ['limit', '--logger'], request: GET('/widgets/w_1'), target: null },
-  { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null }
+  { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null },
+  // Express: the adapter's middleware against the same app without it.
+  { name: 'Express 2xx, beforeRoutes()/afterRoutes() vs bare Express', a: ['express-plugin-ok'], b: ['express-bare-ok'], request: GET('/ok'), target: 0.95 },
+  { name: 'Express throw notFound() vs an http-errors 404 to a handler sending a prebuilt body', a: ['express-plugin-throw'], b: ['express-floor'], request: GET('/widgets/w_1'), target: 0.95 },
+  { name: 'Express unmatched URL 404 vs the limit (route returning the envelope)', a: ['express-plugin-404'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: GET('/nowhere/w_1') },
+  { name: 'Express wrong method 405 vs the limit', a: ['express-plugin-405'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } }
 ]
 
 // On a machine of two cores, the servers run on the first and autocannon on
@@ -95,7 +100,8 @@ const pinned = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { st
 
 function startServer (args) {
   return new Promise((resolve, reject) => {
-    const node = [process.execPath, '--single-threaded-gc', join(here, 'server.mjs'), ...args]
+    const file = args[0].startsWith('express-') ? 'express-server.mjs' : 'server.mjs'
+    const node = [process.execPath, '--single-threaded-gc', join(here, file), ...args]
     const command = pinned ? ['taskset', '-c', '0', ...node] : node
     const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     child.once('message', (message) => resolve({ child, port: message.port }))
@@ -248,7 +254,7 @@ function versions () {
   const require = createRequire(import.meta.url)
   const own = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'))
   const of = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
-  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, autocannon ${of('autocannon')}`
+  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, express ${of('express')}, autocannon ${of('autocannon')}`
 }
 
 function verdict (result) {

@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 /** The contract every error body must satisfy, shared by all API teams, beside the repository. */
 export const sharedContractPath = join(here, '..', '..', 'shared', 'contract', 'envelope.schema.json')
 /** The repository's copy of it, for a clone with no shared folder beside it. */
-export const copiedContractPath = join(here, 'contract', 'envelope.schema.json')
+export const copiedContractPath = join(here, '..', 'contract', 'envelope.schema.json')
 export const contractPath = existsSync(sharedContractPath) ? sharedContractPath : copiedContractPath
 export const contract = JSON.parse(readFileSync(contractPath, 'utf8'))
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false })

@@ -154,8 +154,8 @@ t.test('the packed package', async (t) => {
   const packed = pack()
   t.teardown(() => rmSync(packed.scratch, { recursive: true, force: true }))
 
-  t.test('ships dist/, README.md, LICENSE and package.json only', async (t) => {
-    const allowed = (path: string) => ['package.json', 'README.md', 'LICENSE'].includes(path) || path.startsWith('dist/')
+  t.test('ships dist/, the contract, README.md, CHANGELOG.md, LICENSE and package.json only', async (t) => {
+    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json'].includes(path) || path.startsWith('dist/')
     t.same(packed.files.filter((path) => !allowed(path)), [], 'files outside the whitelist')
     t.same(packed.files.filter((path) => /(^|\/)(test|tests|types|lib|examples|bench|scripts|\.ci)\//.test(path) && !path.startsWith('dist/')), [])
     t.same(packed.files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts')), [], 'no TypeScript sources')
@@ -178,6 +178,10 @@ t.test('the packed package', async (t) => {
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'dist/cjs/package.json'), 'utf8')).type, 'commonjs')
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'dist/esm/package.json'), 'utf8')).type, 'module')
     t.match(readFileSync(join(packed.installed, 'dist/esm/index.d.ts'), 'utf8'), /@example/, 'declarations keep their doc comments')
+    t.equal(manifest.exports['./envelope.schema.json'], './contract/envelope.schema.json')
+    t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/envelope.schema.json'), 'utf8')).$id, 'urn:error-envelope:envelope')
+    t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1' })
+    t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true } })
   })
 
   t.test('loads with require and answers a thrown helper with the envelope', async (t) => {

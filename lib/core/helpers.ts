@@ -69,6 +69,18 @@ export function unauthorized (message?: string, options: UnauthorizedOptions = {
 }
 
 /**
+ * 402 `payment_required`.
+ *
+ * @example
+ * ```ts
+ * throw paymentRequired('Your plan does not include exports')
+ * ```
+ */
+export function paymentRequired (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(402, message, options)
+}
+
+/**
  * 403 `forbidden` / `permission_error`.
  *
  * @example
@@ -122,6 +134,54 @@ export function conflict (message?: string, options?: ApiErrorOptions): ApiError
 }
 
 /**
+ * 410 `gone`.
+ *
+ * @example
+ * ```ts
+ * throw gone('API v1 was retired on 2026-01-01; use /v2')
+ * ```
+ */
+export function gone (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(410, message, options)
+}
+
+/**
+ * 412 `precondition_failed`.
+ *
+ * @example
+ * ```ts
+ * throw preconditionFailed('The widget changed since you read it', { param: 'If-Match' })
+ * ```
+ */
+export function preconditionFailed (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(412, message, options)
+}
+
+/**
+ * 413 `payload_too_large`.
+ *
+ * @example
+ * ```ts
+ * throw payloadTooLarge('An upload is at most 10 MB')
+ * ```
+ */
+export function payloadTooLarge (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(413, message, options)
+}
+
+/**
+ * 415 `unsupported_media_type`.
+ *
+ * @example
+ * ```ts
+ * throw unsupportedMediaType('Upload a PNG or a JPEG')
+ * ```
+ */
+export function unsupportedMediaType (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(415, message, options)
+}
+
+/**
  * 422 `unprocessable_entity` / `validation_error`, for business rules that a
  * schema cannot express.
  *
@@ -134,6 +194,18 @@ export function conflict (message?: string, options?: ApiErrorOptions): ApiError
  */
 export function unprocessable (message?: string, options?: ApiErrorOptions): ApiError {
   return new ApiError(422, message, options)
+}
+
+/**
+ * 423 `locked`.
+ *
+ * @example
+ * ```ts
+ * throw locked('The invoice is being finalised')
+ * ```
+ */
+export function locked (message?: string, options?: ApiErrorOptions): ApiError {
+  return new ApiError(423, message, options)
 }
 
 /**

@@ -10,14 +10,20 @@ export {
   conflict,
   forbidden,
   gatewayTimeout,
+  gone,
   internalError,
+  locked,
   methodNotAllowed,
   notFound,
   notImplemented,
+  payloadTooLarge,
+  paymentRequired,
+  preconditionFailed,
   serviceUnavailable,
   tooManyRequests,
   unauthorized,
   unprocessable,
+  unsupportedMediaType,
   type MethodNotAllowedOptions,
   type RetryAfterOptions,
   type UnauthorizedOptions
@@ -29,3 +35,4 @@ export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequest
 export type { RequestPart, ValidationOptions, ValidationStatus } from './validation.js'
 export { validate, type AjvLike, type ValidateOptions } from './validate.js'
 export type { CommonOptions, LogLevel, RequestIdOptions } from './options.js'
+export { envelopeSchema } from './envelope-schema.js'

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { installContractSchema } from './contract-schema.js'
 import { installErrorHandler } from './error-handler.js'
 import { installLogging } from './logging.js'
 import { installNotFound } from './not-found.js'
@@ -20,6 +21,7 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installLogging(fastify)
   installErrorHandler(fastify, settings)
   installSchemaErrorFormatter(fastify)
+  installContractSchema(fastify)
   installResponsePayloadKeeper(fastify)
   const notFoundHooks = installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)

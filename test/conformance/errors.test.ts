@@ -2,8 +2,9 @@ import t from 'tap'
 import createHttpError from 'http-errors'
 import { contractErrors } from '../helper.js'
 import {
-  ApiError, badGateway, badRequest, conflict, forbidden, gatewayTimeout, internalError, methodNotAllowed,
-  notFound, notImplemented, serviceUnavailable, tooManyRequests, unauthorized, unprocessable
+  ApiError, badGateway, badRequest, conflict, forbidden, gatewayTimeout, gone, internalError, locked, methodNotAllowed,
+  notFound, notImplemented, payloadTooLarge, paymentRequired, preconditionFailed, serviceUnavailable, tooManyRequests,
+  unauthorized, unprocessable, unsupportedMediaType
 } from '../../index.js'
 import * as fromExpress from '../../express.js'
 import { adapters, BODY_LIMIT, type Route } from './adapters.js'
@@ -33,6 +34,12 @@ const routes: Route[] = [
   { method: 'GET', path: '/helper/bad-gateway', handler: () => { throw badGateway('Upstream failed') } },
   { method: 'GET', path: '/helper/unavailable', handler: () => { throw serviceUnavailable('Down for maintenance', { retryAfter: 120 }) } },
   { method: 'GET', path: '/helper/gateway-timeout', handler: () => { throw gatewayTimeout() } },
+  { method: 'GET', path: '/helper/payment-required', handler: () => { throw paymentRequired('Your plan does not include exports') } },
+  { method: 'GET', path: '/helper/gone', handler: () => { throw gone() } },
+  { method: 'GET', path: '/helper/precondition-failed', handler: () => { throw preconditionFailed('The widget changed since you read it', { param: 'If-Match' }) } },
+  { method: 'GET', path: '/helper/payload-too-large', handler: () => { throw payloadTooLarge('An upload is at most 10 MB') } },
+  { method: 'GET', path: '/helper/unsupported-media-type', handler: () => { throw unsupportedMediaType('Upload a PNG or a JPEG') } },
+  { method: 'GET', path: '/helper/locked', handler: () => { throw locked('The invoice is being finalised') } },
   { method: 'GET', path: '/express-helper', handler: () => { throw fromExpress.notFound('Made by the Express entry point') } },
   { method: 'GET', path: '/thrown/plain-error', handler: () => { throw new Error('connection to db-primary refused (password=hunter2)') } },
   { method: 'GET', path: '/thrown/string', handler: () => raise('a string') },
@@ -76,6 +83,12 @@ const cases: Case[] = [
   { name: 'badGateway()', path: '/helper/bad-gateway', status: 502, error: { code: 'bad_gateway', message: 'Upstream failed', type: 'api_error' } },
   { name: 'serviceUnavailable()', path: '/helper/unavailable', status: 503, expectHeaders: { 'retry-after': '120' }, error: { code: 'service_unavailable', message: 'Down for maintenance', type: 'api_error' } },
   { name: 'gatewayTimeout()', path: '/helper/gateway-timeout', status: 504, error: { code: 'gateway_timeout', message: 'Gateway timeout', type: 'api_error' } },
+  { name: 'paymentRequired()', path: '/helper/payment-required', status: 402, error: { code: 'payment_required', message: 'Your plan does not include exports', type: 'invalid_request_error' } },
+  { name: 'gone() with its generic phrase', path: '/helper/gone', status: 410, error: { code: 'gone', message: 'Gone', type: 'invalid_request_error' } },
+  { name: 'preconditionFailed()', path: '/helper/precondition-failed', status: 412, error: { code: 'precondition_failed', message: 'The widget changed since you read it', type: 'invalid_request_error', param: 'If-Match' } },
+  { name: 'payloadTooLarge()', path: '/helper/payload-too-large', status: 413, error: { code: 'payload_too_large', message: 'An upload is at most 10 MB', type: 'invalid_request_error' } },
+  { name: 'unsupportedMediaType()', path: '/helper/unsupported-media-type', status: 415, error: { code: 'unsupported_media_type', message: 'Upload a PNG or a JPEG', type: 'invalid_request_error' } },
+  { name: 'locked()', path: '/helper/locked', status: 423, error: { code: 'locked', message: 'The invoice is being finalised', type: 'invalid_request_error' } },
   { name: 'a helper of the Express entry point', path: '/express-helper', status: 404, error: { code: 'not_found', message: 'Made by the Express entry point', type: 'invalid_request_error' } },
   { name: 'a plain Error, masked', path: '/thrown/plain-error', status: 500, error: masked },
   { name: 'a thrown string', path: '/thrown/string', status: 500, error: masked },

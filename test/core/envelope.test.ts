@@ -110,3 +110,10 @@ t.test('the repository\'s copy of the contract is the shared contract, when the 
   }
   t.same(JSON.parse(readFileSync(copiedContractPath, 'utf8')), JSON.parse(readFileSync(sharedContractPath, 'utf8')))
 })
+
+t.test('exports the contract the package ships, equal to its file', async (t) => {
+  const { envelopeSchema } = await import('../../index.js')
+  const shipped = JSON.parse(readFileSync(copiedContractPath, 'utf8'))
+  t.same(envelopeSchema, shipped)
+  t.equal(envelopeSchema.$id, 'urn:error-envelope:envelope')
+})

@@ -1,0 +1,91 @@
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { contractErrors } from './helper.js'
+
+// The package installed as a user installs it: `npm pack`, then
+// `npm install <tarball> <framework>` in an empty project outside the
+// repository, with only what the README says to install. Each entry point's
+// types compile, and its code runs, without the other framework.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+const childEnv: NodeJS.ProcessEnv = { ...process.env }
+delete childEnv.NODE_OPTIONS
+delete childEnv.NODE_V8_COVERAGE
+
+function run (command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })
+}
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false }
+})
+
+const flavours = [
+  {
+    framework: 'express@5',
+    // A TypeScript Express app has Express's own types; the package needs none.
+    types: ['@types/express@5'],
+    absent: 'fastify',
+    source: `import express from 'express'
+import { errorEnvelope, notFound, type ExpressEnvelope } from 'error-envelope/express'
+
+const app = express()
+const envelope: ExpressEnvelope = errorEnvelope()
+app.use(envelope.beforeRoutes())
+app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+app.use(envelope.afterRoutes())
+const server = app.listen(0, '127.0.0.1', async () => {
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const response = await fetch('http://127.0.0.1:' + port + '/widgets/w_1')
+  process.stdout.write(JSON.stringify({ status: response.status, id: response.headers.get('x-request-id'), body: await response.json() }))
+  server.close()
+})
+`
+  },
+  {
+    framework: 'fastify@5',
+    types: [],
+    absent: 'express',
+    source: `import Fastify from 'fastify'
+import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
+
+const app = Fastify({ ...serverOptions() })
+await app.register(errorEnvelope)
+app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+const response = await app.inject('/widgets/w_1')
+process.stdout.write(JSON.stringify({ status: response.statusCode, id: response.headers['x-request-id'], body: response.json() }))
+await app.close()
+`
+  }
+]
+
+t.test('installs from the packed tarball into an empty project and runs with one framework only', { timeout: 600_000 }, async (t) => {
+  const packDir = mkdtempSync(join(tmpdir(), 'error-envelope-pack-'))
+  t.teardown(() => rmSync(packDir, { recursive: true, force: true }))
+  const tarball = join(packDir, JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packDir], root))[0].filename)
+
+  for (const flavour of flavours) {
+    t.test(`with ${flavour.framework}: types compile, the app answers the envelope, ${flavour.absent} is not installed`, async (t) => {
+      const project = mkdtempSync(join(tmpdir(), 'error-envelope-user-'))
+      t.teardown(() => rmSync(project, { recursive: true, force: true }))
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
+      run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, flavour.framework, '@types/node@22', ...flavour.types], project)
+      t.notOk(existsSync(join(project, 'node_modules', flavour.absent)), `${flavour.absent} is not installed`)
+      writeFileSync(join(project, 'app.ts'), flavour.source)
+      writeFileSync(join(project, 'tsconfig.json'), TSCONFIG)
+      t.equal(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), '', 'tsc reports nothing')
+      writeFileSync(join(project, 'app.mjs'), flavour.source.replace(', type ExpressEnvelope', '').replace('const envelope: ExpressEnvelope', 'const envelope'))
+      const report = JSON.parse(run(process.execPath, ['app.mjs'], project))
+      t.equal(report.status, 404)
+      t.same(contractErrors(report.body), [])
+      t.same(report.body, { error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: report.id } })
+    })
+  }
+})
