@@ -2,6 +2,7 @@ import type { NormalizedError } from './envelope.js'
 import { errorForLog } from './log-error.js'
 import type { LogLevel } from './options.js'
 import { safeLog } from './safe-log.js'
+import { isClientCaused } from './unrouted.js'
 
 /** The two levels error lines are written at. */
 export interface LogLevels {
@@ -13,7 +14,8 @@ export interface LogLevels {
  * Writes the one log line of an error response: 5xx at `serverErrorLevel`
  * (default `error`) with the whole error, stack and causes included; 4xx at
  * `clientErrorLevel` (default `info`) without the stack. Answers that no
- * thrown value caused (404, 405, 501) log their message alone. The line never
+ * thrown value caused (404, 405, and 501 to a method no route handles) are
+ * the client's doing: they log their message alone, at `clientErrorLevel`. The line never
  * carries the error's `headers`, where cookies and credentials travel, and a
  * logger that throws loses the line, never the answer. Callers ask
  * `shouldLogErrorResponse()` first, so that nothing is described for a level
@@ -26,12 +28,12 @@ export interface LogLevels {
  * ```
  */
 export function logErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown): void {
-  const server = answer.status >= 500
-  const level = server ? levels.serverErrorLevel : levels.clientErrorLevel
+  const level = levelOf(levels, answer)
   if (thrown === undefined) {
     safeLog(log, level, { statusCode: answer.status, code: answer.code }, answer.message)
     return
   }
+  const server = answer.status >= 500
   const err = errorForLog(thrown, server)
   safeLog(log, level, { statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
 }
@@ -45,7 +47,12 @@ export function logErrorResponse (log: unknown, levels: LogLevels, answer: Norma
  * ```
  */
 export function shouldLogErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError): boolean {
-  return isLevelEnabled(log, answer.status >= 500 ? levels.serverErrorLevel : levels.clientErrorLevel)
+  return isLevelEnabled(log, levelOf(levels, answer))
+}
+
+// A 5xx is the server's doing, but for the 501 to a method no route handles.
+function levelOf (levels: LogLevels, answer: NormalizedError): LogLevel {
+  return answer.status >= 500 && !isClientCaused(answer) ? levels.serverErrorLevel : levels.clientErrorLevel
 }
 
 // A logger that throws here is asked no further: its line is lost, never

@@ -42,6 +42,14 @@ export interface CommonOptions {
   logLevels?: { clientError?: LogLevel, serverError?: LogLevel }
   /** Schema validation answers. */
   validation?: ValidationOptions
+  /**
+   * Turns what a handler threw into what it means, before it is answered:
+   * a driver's unique-key violation into `conflict()`, a missing row into
+   * `notFound()`. Return the error to answer, or `undefined` to answer the
+   * thrown value as it is. A throw inside it is answered as a thrown error
+   * (a masked 500, unless it is an `ApiError`).
+   */
+  mapError?: (thrown: unknown, request: any) => unknown
 }
 
 /** The common options after checking, with every default filled in. */
@@ -57,6 +65,7 @@ export interface CommonSettings {
   clientErrorLevel: LogLevel
   serverErrorLevel: LogLevel
   validation: ValidationSettings
+  mapError: ((thrown: unknown, request: unknown) => unknown) | undefined
 }
 
 export const defaultRequestIdHeader = 'x-request-id'
@@ -64,7 +73,7 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation'])
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError'])
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -122,8 +131,33 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     generateRequestId: checked,
     clientErrorLevel: levelOption('logLevels.clientError', logLevels.clientError, defaultClientErrorLevel),
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
-    validation: normalizeValidationOptions(given.validation)
+    validation: normalizeValidationOptions(given.validation),
+    mapError: functionOption('mapError', given.mapError)
   }
+}
+
+/**
+ * The error a thrown value is answered as: `mapError`'s answer when it gives
+ * one, else the thrown value; a throw inside `mapError` is answered instead.
+ *
+ * @example
+ * ```ts
+ * mappedError(settings, new UniqueViolation('email'), request) // conflict('Email already registered', ...)
+ * ```
+ */
+export function mappedError (settings: CommonSettings, thrown: unknown, request: unknown): unknown {
+  if (settings.mapError === undefined) return thrown
+  try {
+    return settings.mapError(thrown, request) ?? thrown
+  } catch (failure) {
+    return failure
+  }
+}
+
+function functionOption<F> (name: string, value: unknown): F | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'function') fail(name, 'a function', value)
+  return value as F
 }
 
 function levelOption (name: string, value: unknown, fallback: LogLevel): LogLevel {

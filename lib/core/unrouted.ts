@@ -60,7 +60,26 @@ export function unroutedAnswer (method: string, path: string, allow: string): No
  * ```
  */
 export function notImplementedAnswer (method: string): NormalizedError {
-  return fromEntry(codeFor(501), `Method ${method} is not implemented`)
+  const answer = fromEntry(codeFor(501), `Method ${method} is not implemented`)
+  clientCaused.add(answer)
+  return answer
+}
+
+// The 5xx answers that the client caused: logged as client errors.
+const clientCaused = new WeakSet<NormalizedError>()
+
+/**
+ * Whether an answer is one the client caused although its status is a 5xx:
+ * the 501 to a method no route handles (a scanner's `PROPFIND`).
+ *
+ * @example
+ * ```ts
+ * isClientCaused(notImplementedAnswer('PROPFIND')) // true
+ * isClientCaused(normalizeError(notImplemented())) // false
+ * ```
+ */
+export function isClientCaused (answer: NormalizedError): boolean {
+  return clientCaused.has(answer)
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { codeFor } from '../core/codes.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { logErrorResponse } from '../core/log-line.js'
+import { mappedError } from '../core/options.js'
 import { readField } from '../core/safe-read.js'
 import { recognizeExpressError } from './express-errors.js'
 import type { ExpressSettings } from './options.js'
@@ -39,7 +40,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddlew
       abortStartedResponse(error, req, res, settings)
       return
     }
-    const answer = normalizeError(error, normalizeSettings, res)
+    const answer = normalizeError(mappedError(settings, error, req), normalizeSettings, res)
     if (readField(error, 'type') === 'request.aborted' || req.destroyed) {
       // Nobody is left to read an answer.
       logGone(req, settings, answer, error)

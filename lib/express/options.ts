@@ -1,6 +1,7 @@
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { fail } from '../core/option-checks.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
+import type { EnvelopeRequest } from './types.js'
 
 /**
  * Options of the Express adapter: those of the Fastify plugin that apply,
@@ -15,6 +16,8 @@ import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
 export interface ExpressEnvelopeOptions extends CommonOptions {
   /** A pino logger (or one with pino's methods and `child()`); `false` or none logs nothing. */
   logger?: EnvelopeLogger | false
+  /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
+  mapError?: (thrown: unknown, req: EnvelopeRequest) => unknown
 }
 
 /** The options after checking, with every default filled in. */

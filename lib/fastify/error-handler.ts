@@ -11,6 +11,7 @@ import { collectRouteErrors } from './route-validation.js'
 import { validatorOverflow } from './validator-overflow.js'
 import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
+import { mappedError } from '../core/options.js'
 
 /** The content type of every envelope. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
@@ -102,7 +103,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         answerLastResort(error, request, reply, settings)
         return
       }
-      const answer = validatorOverflow(error, request) ?? normalizeError(error, normalizeSettings, reply)
+      const answer = validatorOverflow(error, request) ?? normalizeError(mappedError(settings, error, request), normalizeSettings, reply)
       sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
 
@@ -18,6 +19,8 @@ export type { LogLevel, RequestIdOptions } from '../core/options.js'
 export interface ErrorEnvelopeOptions extends CommonOptions {
   /** Rate limiting with `@fastify/rate-limit`; off unless given. */
   rateLimit?: RateLimitOptions | false
+  /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
+  mapError?: (thrown: unknown, request: FastifyRequest) => unknown
 }
 
 /** The options after checking, with every default filled in. */

@@ -174,16 +174,18 @@ t.test('logs one line per error at the same level with the same fields, on both'
   const lines: Record<string, unknown[]> = {}
   for (const adapter of adapters) {
     const { base, logs } = await adapter.start(t, routes)
-    for (const path of ['/helper/not-found', '/thrown/plain-error', '/nothing-here']) {
-      const response = await fetch(base + path)
+    for (const [method, path] of [['GET', '/helper/not-found'], ['GET', '/thrown/plain-error'], ['GET', '/nothing-here'], ['PROPFIND', '/ok'], ['GET', '/helper/not-implemented']]) {
+      const response = await fetch(base + path, { method })
       await response.text()
       await new Promise((resolve) => setTimeout(resolve, 20))
       const id = response.headers.get('x-request-id')
       const mine = logs.filter((line) => line.request_id === id && typeof line.code === 'string')
-      t.equal(mine.length, 1, `${adapter.name} ${path}: one line`)
+      t.equal(mine.length, 1, `${adapter.name} ${method} ${path}: one line`)
       const [line] = mine
-      ;(lines[path] ??= []).push({ level: line.level, statusCode: line.statusCode, code: line.code, msg: line.msg, errType: line.err?.type, errMessage: line.err?.message, hasStack: typeof line.err?.stack === 'string' && line.err.stack.length > 0 })
+      ;(lines[`${method} ${path}`] ??= []).push({ level: line.level, statusCode: line.statusCode, code: line.code, msg: line.msg, errType: line.err?.type, errMessage: line.err?.message, hasStack: typeof line.err?.stack === 'string' && line.err.stack.length > 0 })
     }
   }
-  for (const [path, [fastify, express]] of Object.entries(lines)) t.same(express, fastify, path)
+  for (const [request, [fastify, express]] of Object.entries(lines)) t.same(express, fastify, request)
+  t.same(Object.values(lines).map(([fastify]) => (fastify as { level: number }).level), [30, 50, 30, 30, 50],
+    'a 404 or an unknown method is the client\'s doing; a thrown 5xx, a helper\'s 501 included, is the server\'s')
 })

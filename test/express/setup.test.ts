@@ -10,7 +10,7 @@ const prefix = 'error-envelope option'
 
 t.test('refuses a wrong option when errorEnvelope() is called, naming it and what was given', async (t) => {
   const wrong: Array<[unknown, string]> = [
-    [{ exposeErrors: true }, 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, logger'],
+    [{ exposeErrors: true }, 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, logger'],
     [{ logger: console }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got an object`],
     [{ logger: true }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got true`],
     [{ errorHeaders: ['transfer-encoding'] }, `${prefix} "errorHeaders[0]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "transfer-encoding"`],
@@ -71,4 +71,10 @@ t.test('exposes the pieces of beforeRoutes() and afterRoutes() for apps that com
   t.equal(envelope.requestId(), envelope.beforeRoutes()[0])
   t.same(envelope.afterRoutes(), [envelope.notFound(), envelope.errorHandler()])
   t.equal(envelope.errorHandler().length, 4, 'Express recognises the error handler by its four parameters')
+})
+
+t.test('refuses a mapError that is not a function, on both adapters', async (t) => {
+  t.throws(() => errorEnvelope({ mapError: 'nope' } as never), new TypeError(`${prefix} "mapError" must be a function, instead got "nope"`))
+  const { normalizeOptions } = await import('../../lib/fastify/options.js')
+  t.throws(() => normalizeOptions({ mapError: 42 }), new TypeError(`${prefix} "mapError" must be a function, instead got 42`))
 })

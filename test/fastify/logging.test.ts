@@ -69,12 +69,12 @@ t.test('logs a 5xx helper at level 50 with its message', async (t) => {
   t.equal(line.msg, 'Try again later')
 })
 
-t.test('logs 404, 405 and 501 answers with their message and no err', async (t) => {
+t.test('logs 404, 405 and 501 answers with their message and no err, at the client-error level', async (t) => {
   const { app, logs } = await build(t, { routes: failing })
   const expected: Array<[string, string, number, number, string]> = [
     ['GET', '/nowhere', 404, 30, 'No route for GET /nowhere'],
     ['DELETE', '/client', 405, 30, 'Method DELETE is not allowed for /client'],
-    ['PROPFIND', '/client', 501, 50, 'Method PROPFIND is not implemented']
+    ['PROPFIND', '/client', 501, 30, 'Method PROPFIND is not implemented']
   ]
   for (const [method, url, status, level, msg] of expected) {
     const response = await app.inject({ method: method as 'GET', url })

@@ -143,13 +143,13 @@ t.test('lets a route\'s own OPTIONS handler answer, and lists OPTIONS in Allow e
   t.equal(other.headers.allow, 'GET, HEAD, OPTIONS')
 })
 
-t.test('answers 501 to PROPFIND when no route handles it', async (t) => {
+t.test('answers 501 to PROPFIND when no route handles it, logged at the client-error level', async (t) => {
   const { app, logs } = await build(t, { routes: api })
   for (const url of ['/widgets/w_1', '/nowhere']) {
     const response = await app.inject({ method: 'PROPFIND' as HTTPMethods, url })
     assertEnvelope(t, response, 501, notImplemented('PROPFIND'))
     t.equal(response.headers.allow, undefined)
-    t.equal(errorLines(logs, response.headers['x-request-id'] as string)[0].level, 50)
+    t.equal(errorLines(logs, response.headers['x-request-id'] as string)[0].level, 30, 'an unknown method is the client\'s doing: logged at clientError')
   }
 })
 
