@@ -1,7 +1,6 @@
 import t from 'tap'
 import express from 'express'
-import { connect } from 'node:net'
-import { assertFetched, buildExpress, settle } from './helper.js'
+import { assertFetched, buildExpress, rawExchange, settle } from './helper.js'
 
 t.test('answers each body-parser error by its type, with a message that echoes nothing', async (t) => {
   const { app, listen } = buildExpress(t)
@@ -26,16 +25,8 @@ t.test('writes nothing to a client that aborted its upload, and logs the request
   const { app, logs, listen } = buildExpress(t)
   app.post('/json', (req, res) => { res.json(req.body) })
   const base = await listen()
-  const port = Number(new URL(base).port)
-  const raw = await new Promise<string>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.on('data', (chunk) => { text += chunk.toString() })
-    socket.on('close', () => resolve(text))
-    socket.write('POST /json HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":', () => {
-      setTimeout(() => socket.destroy(), 50)
-    })
-  })
+  const raw = await rawExchange(base, 'POST /json HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":', 50)
+
   await settle()
   await settle()
   t.equal(raw, '')

@@ -1,7 +1,6 @@
 import t from 'tap'
 import express from 'express'
-import { connect } from 'node:net'
-import { assertFetched, buildExpress, settle } from './helper.js'
+import { assertFetched, buildExpress, rawExchange, settle } from './helper.js'
 import { conflict, notFound } from '../../express.js'
 
 const masked = { code: 'internal_error', message: 'Internal server error', type: 'api_error' }
@@ -51,14 +50,7 @@ t.test('cuts a response whose headers were sent, and logs it once', async (t) =>
     setTimeout(() => { next(new Error('stream broke')) }, 20)
   })
   const base = await listen()
-  const port = Number(new URL(base).port)
-  const raw = await new Promise<string>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.on('data', (chunk) => { text += chunk.toString() })
-    socket.on('close', () => resolve(text))
-    socket.write('GET /stream HTTP/1.1\r\nHost: x\r\nX-Request-Id: cut-1\r\n\r\n')
-  })
+  const raw = await rawExchange(base, 'GET /stream HTTP/1.1\r\nHost: x\r\nX-Request-Id: cut-1\r\n\r\n')
   t.match(raw, /^HTTP\/1\.1 200 OK/)
   t.match(raw, /part-one;/)
   t.notMatch(raw, /internal_error/)
@@ -91,14 +83,8 @@ t.test('writes nothing to a client that left before its handler failed, and logs
     throw new Error('too late')
   })
   const base = await listen()
-  const port = Number(new URL(base).port)
-  const raw = await new Promise<string>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    let text = ''
-    socket.on('data', (chunk) => { text += chunk.toString() })
-    socket.on('close', () => resolve(text))
-    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-1\r\n\r\n', () => { setTimeout(() => socket.destroy(), 10) })
-  })
+  const raw = await rawExchange(base, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-1\r\n\r\n', 10)
+
   await new Promise((resolve) => setTimeout(resolve, 150))
   t.equal(raw, '')
   const lines = logs.filter((line) => line.request_id === 'left-1' && line.code !== undefined)

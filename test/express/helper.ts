@@ -1,5 +1,5 @@
 import express, { type Express } from 'express'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
@@ -60,4 +60,21 @@ export async function assertFetched (t: Test, response: Response, status: number
 /** Waits for log lines written when a response closes. */
 export async function settle (): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+/**
+ * Writes a raw request to the app and returns every byte it wrote back until
+ * the connection closed; with `leaveAfterMs`, the client destroys its side
+ * that long after writing, as a client that gives up does.
+ */
+export function rawExchange (base: string, request: string, leaveAfterMs?: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(base).port), '127.0.0.1')
+    let text = ''
+    socket.on('data', (chunk) => { text += chunk.toString() })
+    socket.on('close', () => resolve(text))
+    socket.write(request, () => {
+      if (leaveAfterMs !== undefined) setTimeout(() => socket.destroy(), leaveAfterMs)
+    })
+  })
 }
