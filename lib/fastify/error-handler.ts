@@ -52,9 +52,6 @@ export function noteFallbackAnswer (request: FastifyRequest): void {
   answeredAtRoot.add(request)
 }
 
-/** The plugin's error handler, typed as Fastify's `setErrorHandler` takes it. */
-export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void
-
 /**
  * Installs the one error handler that answers every error with the envelope.
  *
@@ -73,7 +70,7 @@ export type EnvelopeErrorHandler = (this: FastifyInstance, error: FastifyError, 
  * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
  * ```
  */
-export function installErrorHandler (fastify: FastifyInstance, settings: Settings): EnvelopeErrorHandler {
+export function installErrorHandler (fastify: FastifyInstance, settings: Settings): FastifyInstance['errorHandler'] {
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
@@ -144,7 +141,9 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
     return config?.[kRouteCopy]?.errorHandler === routeErrorEnvelopeHandler
   }
 
-  return errorEnvelopeHandler
+  // What `fastify.errorHandler` reads while this handler is the instance's
+  // (Fastify keeps it bound): how a later replacement is recognised.
+  return installed
 }
 
 /**
