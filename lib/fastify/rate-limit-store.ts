@@ -1,6 +1,7 @@
 import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
-import type { RateLimitRedis } from './rate-limit-options.js'
+import type { RateLimitRedis } from '../core/rate-limit-options.js'
+import { markDown, markUp, RateLimitStoreError, storeHealth, type StoreHealth } from '../core/store-health.js'
 
 /** What a store call answers: the count of the key in its window and the milliseconds left. */
 export type StoreCallback = (error: Error | null, result?: { current: number, ttl: number }) => void
@@ -57,22 +58,9 @@ export interface DeadlineStoreOptions {
   onRecovery: () => void
 }
 
-/**
- * The error a store call ends with when Redis failed or was too slow; the
- * driver's error, if any, is its `cause`, for the logs only.
- *
- * @example
- * ```ts
- * new RateLimitStoreError('Rate limit store did not answer within 100 ms')
- * ```
- */
-export class RateLimitStoreError extends Error {
-  readonly code = 'ERR_RATE_LIMIT_STORE'
-}
-
-interface Health extends DeadlineStoreOptions {
-  down: boolean
-  probing: boolean
+interface Health extends StoreHealth {
+  redis: RateLimitRedis
+  nameSpace: string
 }
 
 /**
@@ -93,7 +81,7 @@ interface Health extends DeadlineStoreOptions {
  * ```
  */
 export function deadlineRedisStore (options: DeadlineStoreOptions): new () => RateLimitStore {
-  const health: Health = { ...options, down: false, probing: false }
+  const health: Health = { ...storeHealth(options), redis: options.redis, nameSpace: options.nameSpace }
   return class RootDeadlineStore extends DeadlineRedisStore {
     constructor () {
       super(health, options.nameSpace)
@@ -147,16 +135,4 @@ class DeadlineRedisStore implements RateLimitStore {
   child (params: { routeId: string }): RateLimitStore {
     return new DeadlineRedisStore(this.#health, `${this.#health.nameSpace}${params.routeId}-`)
   }
-}
-
-function markDown (health: Health, error: unknown): void {
-  if (health.down) return
-  health.down = true
-  health.onOutage(error)
-}
-
-function markUp (health: Health): void {
-  if (!health.down) return
-  health.down = false
-  health.onRecovery()
 }

@@ -1,29 +1,17 @@
-import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, RouteOptions, RouteShorthandOptions } from 'fastify'
-import { forbidden, serviceUnavailable, tooManyRequests } from '../core/helpers.js'
+import { headerSeconds } from '../core/rate-limit-headers.js'
+import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
+import { requestKey } from '../core/rate-limit-key.js'
 import type { Settings } from './options.js'
-import { headerSeconds, rateLimitHeaders } from './rate-limit-headers.js'
-import { normalizeRouteRateLimit, type LimitSettings, type RateLimitKeyGenerator, type RateLimitSettings } from './rate-limit-options.js'
+import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from './rate-limit-options.js'
 import { deadlineRedisStore, memoryStore, type RateLimitStore } from './rate-limit-store.js'
-import { safeLog } from '../core/safe-log.js'
-
-const ipv6Subnet = 64
-// A failed store says nothing about when it will be back; one second keeps
-// clients from hammering without making them wait long.
-const storeRetryAfter = 1
 
 /** One limit as its hook counts it. */
-interface Limit {
+interface Limit extends CountedLimit {
   store: RateLimitStore
-  /** The policy's name in the draft headers. */
-  policy: string
-  max: number
   timeWindow: number
-  ban: number
-  /** The window in the headers' whole seconds. */
-  window: number
   keyOf: (request: FastifyRequest) => string | Promise<string>
-  options: RateLimitSettings
+  onStoreError: 'open' | 'closed'
 }
 
 /**
@@ -32,13 +20,14 @@ interface Limit {
  * count against the same key.
  *
  * Counting is `@fastify/rate-limit`'s: its in-memory store, or its Redis
- * store behind a deadline, and its client IP normalization. The hooks are
- * error-envelope's, so that the headers, the 429 and 403 envelopes and a
- * failing store are answered one way; they call the store directly, with no
- * promise per request. Every route added later gets a named `onRequest` hook
- * that runs before the route's own: the global limit, or the route's
- * `config.rateLimit` counted apart; `config.rateLimit: false` opts out.
- * With `global: false`, only routes with a `config.rateLimit` are limited.
+ * store behind a deadline. Keys, headers, the 429 and 403 envelopes and a
+ * failing store are answered by the core, as on Express; the hooks call the
+ * store directly, with no promise per request. Every route added later gets a
+ * named `onRequest` hook that runs before the route's own: the global limit,
+ * or the route's `config.rateLimit` counted apart; `config.rateLimit: false`
+ * opts out. With `global: false`, only routes with a `config.rateLimit` are
+ * limited. A route's HEAD (Fastify's automatic twin of a GET, or one's own)
+ * counts in its GET's bucket, as every way of reaching one route counts once.
  *
  * @example
  * ```ts
@@ -51,18 +40,35 @@ export function installRateLimit (fastify: FastifyInstance, settings: Settings):
   if (options === false) return {}
   const store = rootStore(fastify, options)
   const globalHook = limitHook(store, 'default', options, options)
+  // A route's own limit, by the bucket it counts in: the HEAD twin finds
+  // its GET's hook here.
+  const routeHooks = new Map<string, onRequestHookHandler>()
 
   fastify.addHook('onRoute', function addRateLimitHook (route: RouteOptions) {
     const config = route.config?.rateLimit
     if (config === false || (config === undefined && !options.global)) return
     let hook = globalHook
     if (config !== undefined) {
-      const limit = normalizeRouteRateLimit(config, `${String(route.method)} ${route.url}`, options)
-      hook = limitHook(store.child({ routeId: `${String(route.method)}${route.url}` }), 'route', limit, options)
+      const bucket = routeBucket(route)
+      const known = routeHooks.get(bucket)
+      if (known === undefined) {
+        const limit = normalizeRouteRateLimit(config, `${String(route.method)} ${route.url}`, options)
+        hook = limitHook(store.child({ routeId: bucket }), 'route', limit, options)
+        routeHooks.set(bucket, hook)
+      } else {
+        hook = known
+      }
     }
     route.onRequest = route.onRequest === undefined ? hook : [hook, ...[route.onRequest].flat()]
   })
   return options.global ? { onRequest: globalHook } : {}
+}
+
+// The bucket of a route's own limit: its method and URL, HEAD counted as
+// GET. The Redis keys of a GET route keep the form they always had.
+function routeBucket (route: RouteOptions): string {
+  const method = route.method === 'HEAD' ? 'GET' : String(route.method)
+  return `${method}${route.url}`
 }
 
 function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateLimitStore {
@@ -72,12 +78,10 @@ function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateL
     nameSpace: options.nameSpace,
     timeout: options.storeTimeout,
     onOutage: function rateLimitStoreDown (error) {
-      safeLog(fastify.log, 'warn', { err: error }, options.onStoreError === 'open'
-        ? 'Rate limit store unavailable; requests pass unlimited until it answers'
-        : 'Rate limit store unavailable; requests are answered 503 until it answers')
+      fastify.log.warn({ err: error }, storeOutageMessage(options.onStoreError))
     },
     onRecovery: function rateLimitStoreUp () {
-      safeLog(fastify.log, 'info', undefined, 'Rate limit store answers again; requests are counted')
+      fastify.log.info(storeRecoveryMessage)
     }
   })
   return new Store()
@@ -91,8 +95,9 @@ function limitHook (store: RateLimitStore, policy: string, limit: LimitSettings,
     timeWindow: limit.timeWindow,
     ban: limit.ban,
     window: headerSeconds(limit.timeWindow),
-    keyOf: limit.keyGenerator === undefined ? clientKey : keyGeneratorFor(limit.keyGenerator),
-    options
+    headers: options.headers,
+    keyOf: requestKey(limit.keyGenerator, ipOf, warnKeyFailed),
+    onStoreError: options.onStoreError
   }
   return function rateLimitHook (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
     const key = counting.keyOf(request)
@@ -107,71 +112,19 @@ function count (limit: Limit, key: string, reply: FastifyReply, done: HookHandle
   limit.store.incr(key, function storeCounted (error, result) {
     if (error !== null || result === undefined) {
       // The store failed; the cause is logged by the store, never answered.
-      if (limit.options.onStoreError === 'open') done()
-      else done(serviceUnavailable('Rate limiting is unavailable, retry in 1 second', { retryAfter: storeRetryAfter, cause: error }))
+      done(storeFailure(limit.onStoreError, error))
       return
     }
-    const { max, ban } = limit
-    const current = result.current
-    const reset = headerSeconds(result.ttl)
-    reply.headers(rateLimitHeaders(limit.options.headers, {
-      policy: limit.policy,
-      limit: max,
-      remaining: Math.max(0, max - current),
-      reset,
-      window: limit.window
-    }))
-    if (current <= max) {
-      done()
-    } else if (ban !== -1 && current - max > ban) {
-      done(forbidden(`Too many requests past the limit; access is blocked, retry in ${seconds(reset)}`, {
-        headers: { 'retry-after': String(reset) }
-      }))
-    } else {
-      done(tooManyRequests(`Rate limit exceeded, retry in ${seconds(reset)}`, { retryAfter: reset }))
-    }
+    const answer = rateLimitAnswer(limit, result.current, result.ttl)
+    reply.headers(answer.headers)
+    done(answer.error)
   }, limit.timeWindow, limit.max)
 }
 
-function seconds (count: number): string {
-  return count === 1 ? '1 second' : `${count} seconds`
+function ipOf (request: FastifyRequest): string {
+  return request.ip
 }
 
-/**
- * The key of a request: the user's `keyGenerator` when it gives a non-empty
- * string or a number, else the client IP. The promise it may return never
- * rejects: a throw or a rejection counts the request by its client IP.
- */
-function keyGeneratorFor (given: RateLimitKeyGenerator): (request: FastifyRequest) => string | Promise<string> {
-  return function rateLimitKey (request: FastifyRequest) {
-    let key: ReturnType<RateLimitKeyGenerator>
-    try {
-      key = given(request)
-    } catch (error) {
-      return keyFailed(request, error)
-    }
-    if (!isThenable(key)) return keyFrom(request, key)
-    return Promise.resolve(key).then(function keyGiven (key) { return keyFrom(request, key) }, function keyRejected (error: unknown) { return keyFailed(request, error) })
-  }
-}
-
-function isThenable (value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
-
-function keyFrom (request: FastifyRequest, key: unknown): string {
-  if (typeof key === 'string' && key !== '') return key
-  if (typeof key === 'number' && Number.isFinite(key)) return String(key)
-  return clientKey(request)
-}
-
-function keyFailed (request: FastifyRequest, error: unknown): string {
-  safeLog(request.log, 'warn', { err: error }, 'Rate limit keyGenerator failed; counting the request by client IP')
-  return clientKey(request)
-}
-
-// As `@fastify/rate-limit` counts by default: the client IP, IPv6 grouped by
-// /64 since one client usually holds a whole /64.
-function clientKey (request: FastifyRequest): string {
-  return normalizeIP(request.ip, ipv6Subnet)
+function warnKeyFailed (request: FastifyRequest, error: unknown): void {
+  request.log.warn({ err: error }, keyFailedMessage)
 }
