@@ -4,6 +4,8 @@ import { readField } from '../core/safe-read.js'
 import { errorHandlerMiddleware } from './error-handler.js'
 import { notFoundMiddleware } from './not-found.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
+import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
+import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions } from './validate.js'
@@ -13,7 +15,7 @@ import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions
  * pieces they are made of, and the request id generator for pino-http.
  */
 export interface ExpressEnvelope {
-  /** Mount before the routes: request id, `X-Request-Id` echo, `req.log`. */
+  /** Mount before the routes: request id, `X-Request-Id` echo, `req.log`, and the global rate limit when the `rateLimit` option is given. */
   beforeRoutes: () => Middleware[]
   /** Mount after the routes: 404 / 405 + Allow / OPTIONS 204 / 501, then the error handler. */
   afterRoutes: () => [Middleware, ErrorMiddleware]
@@ -27,6 +29,26 @@ export interface ExpressEnvelope {
   genReqId: (req: IncomingMessage, res?: ServerResponse) => string
   /** Schema validation of a route's parts, answered as the Fastify plugin answers it. */
   validate: (schemas: RequestSchemas, options?: ValidateMiddlewareOptions) => Middleware
+  /**
+   * A route's own rate limit, counted apart from the global one, as
+   * Fastify's `config.rateLimit`; needs the `rateLimit` option.
+   */
+  rateLimit: (limit?: RouteRateLimitOptions) => Middleware
+}
+
+/**
+ * A route's own limit: what it leaves out comes from the `rateLimit` option.
+ *
+ * @example
+ * ```ts
+ * app.get('/search', envelope.rateLimit({ max: 10, timeWindow: '1 minute' }), search)
+ * ```
+ */
+export interface RouteRateLimitOptions {
+  max?: number
+  timeWindow?: number | string
+  ban?: number
+  keyGenerator?: RateLimitKeyGenerator<Express.Request>
 }
 
 /**
@@ -44,6 +66,7 @@ export interface ExpressEnvelope {
  * const envelope = errorEnvelope({ logger: pino() })
  * app.use(envelope.beforeRoutes())
  * app.use(express.json())
+ * app.get('/search', envelope.rateLimit({ max: 10 }), (req, res) => { res.json({ hits: [] }) })
  * app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
  * app.use(envelope.afterRoutes())
  * ```
@@ -54,6 +77,8 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   const requestId = requestIdMiddleware(settings, genReqId)
   const notFound = notFoundMiddleware(settings)
   const errorHandler = errorHandlerMiddleware(settings)
+  const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
+  const globalLimit = limits !== undefined && limits.options.global ? [globalRateLimit(limits)] : []
 
   // An app that mounts beforeRoutes() but never afterRoutes() would send
   // its errors to finalhandler's HTML page: said once, at the first request.
@@ -71,13 +96,17 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   }
 
   return {
-    beforeRoutes: () => [requestId, checkAfterRoutes],
+    beforeRoutes: () => [requestId, checkAfterRoutes, ...globalLimit],
     afterRoutes: () => [notFound, errorHandler],
     requestId: () => requestId,
     notFound: () => notFound,
     errorHandler: () => errorHandler,
     genReqId,
-    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions)
+    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions),
+    rateLimit: function envelopeRouteRateLimit (limit = {}) {
+      if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
+      return routeRateLimit(limits, limit)
+    }
   }
 }
 

@@ -1,7 +1,12 @@
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { fail } from '../core/option-checks.js'
+import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
 import type { EnvelopeRequest } from './types.js'
+
+// rate-limit-redis writes its keys in a format of its own; a prefix of
+// their own keeps them apart from the Fastify plugin's.
+const defaultNameSpace = 'express-rate-limit-'
 
 /**
  * Options of the Express adapter: those of the Fastify plugin that apply,
@@ -18,6 +23,12 @@ export interface ExpressEnvelopeOptions extends CommonOptions {
   logger?: EnvelopeLogger | false
   /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
   mapError?: (thrown: unknown, req: EnvelopeRequest) => unknown
+  /**
+   * Rate limiting with `express-rate-limit` (and `rate-limit-redis` when
+   * `redis` is given), with the Fastify plugin's options and answers; off
+   * unless given. The global limit counts in `beforeRoutes()`.
+   */
+  rateLimit?: RateLimitOptions<Express.Request> | false
 }
 
 /** The options after checking, with every default filled in. */
@@ -25,9 +36,10 @@ export interface ExpressSettings extends CommonSettings {
   logger: EnvelopeLogger
   /** Whether a real logger was given. */
   logs: boolean
+  rateLimit: RateLimitSettings | false
 }
 
-const KNOWN = [...COMMON_OPTIONS, 'logger']
+const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit']
 
 /**
  * Checks the adapter's options once, when `errorEnvelope()` is called, and
@@ -47,5 +59,10 @@ export function normalizeExpressOptions (options: unknown): ExpressSettings {
     fail('logger', 'a pino logger (child, fatal, error, warn, info, debug, trace) or false', logger)
   }
   const real = logger !== undefined && logger !== false
-  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real }
+  const rateLimit = normalizeRateLimitOptions(given.rateLimit, defaultNameSpace)
+  // rate-limit-redis sends raw commands, through ioredis's call().
+  if (rateLimit !== false && rateLimit.redis !== undefined && typeof rateLimit.redis.call !== 'function') {
+    fail('rateLimit.redis', 'an ioredis client', rateLimit.redis)
+  }
+  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real, rateLimit }
 }

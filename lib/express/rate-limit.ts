@@ -1,0 +1,154 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { headerSeconds } from '../core/rate-limit-headers.js'
+import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
+import { requestKey } from '../core/rate-limit-key.js'
+import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from '../core/rate-limit-options.js'
+import { safeLog } from '../core/safe-log.js'
+import { storeHealth, type StoreHealth } from '../core/store-health.js'
+import type { ExpressSettings } from './options.js'
+import { deadlineRedisStore, type CountingStore, type RedisStoreClass } from './rate-limit-store.js'
+import type { EnvelopeRequest, Middleware } from './types.js'
+
+type Next = (error?: unknown) => void
+type Limiter = (req: IncomingMessage, res: ServerResponse, next: Next) => unknown
+type RateLimitFactory = (options: Record<string, unknown>) => Limiter
+
+/**
+ * What every limiter of one `errorEnvelope()` shares.
+ *
+ * @example
+ * ```ts
+ * const shared: RateLimitShared = rateLimitShared(settings, settings.rateLimit)
+ * ```
+ */
+export interface RateLimitShared {
+  settings: ExpressSettings
+  options: RateLimitSettings
+  /** One health record for the one Redis every limiter counts in. */
+  health: StoreHealth
+  /** `express-rate-limit`, and `rate-limit-redis` when counting in Redis, loaded once. */
+  modules: Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }>
+  /** How many route limits were made, which names their Redis keys. */
+  routes: number
+}
+
+/**
+ * What the limiters of one `errorEnvelope()` share, made when the
+ * `rateLimit` option is given. `express-rate-limit` and `rate-limit-redis`
+ * are optional peers, loaded here so that an app that limits nothing needs
+ * neither.
+ *
+ * @example
+ * ```ts
+ * const shared = rateLimitShared(settings, settings.rateLimit)
+ * ```
+ */
+export function rateLimitShared (settings: ExpressSettings, options: RateLimitSettings): RateLimitShared {
+  const health = storeHealth({
+    timeout: options.storeTimeout,
+    onOutage: function rateLimitStoreDown (error) { safeLog(settings.logger, 'warn', { err: error }, storeOutageMessage(options.onStoreError)) },
+    onRecovery: function rateLimitStoreUp () { safeLog(settings.logger, 'info', {}, storeRecoveryMessage) }
+  })
+  const modules = loadModules(options.redis !== undefined)
+  // Awaited by the first request; a missing package is said there, and not
+  // as an unhandled rejection before.
+  modules.catch(function modulesMissing () {})
+  return { settings, options, health, modules, routes: 0 }
+}
+
+async function loadModules (redis: boolean): Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }> {
+  const { rateLimit } = await import('express-rate-limit')
+  const RedisStore = redis ? (await import('rate-limit-redis')).RedisStore : undefined
+  return { rateLimit: rateLimit as unknown as RateLimitFactory, RedisStore: RedisStore as unknown as RedisStoreClass | undefined }
+}
+
+/**
+ * The global limit, mounted by `beforeRoutes()`: every request counts,
+ * whichever route (or none: 404, 405, 501) answers it.
+ *
+ * @example
+ * ```ts
+ * app.use(globalRateLimit(shared))
+ * ```
+ */
+export function globalRateLimit (shared: RateLimitShared): Middleware {
+  return limiter(shared, 'default', shared.options, shared.options.nameSpace)
+}
+
+/**
+ * A route's own limit (`max`, `timeWindow`, `ban`, `keyGenerator`, the rest
+ * from the global option), counted apart from the global one, as Fastify's
+ * `config.rateLimit`. Every method that reaches the middleware, GET and its
+ * HEAD among them, counts in its one bucket. In Redis, its keys are named by
+ * the order the route limits are made in, the same in every instance of
+ * one app.
+ *
+ * @example
+ * ```ts
+ * app.get('/search', routeRateLimit(shared, { max: 10 }), search)
+ * ```
+ */
+export function routeRateLimit (shared: RateLimitShared, config: unknown): Middleware {
+  shared.routes += 1
+  const limit = normalizeRouteRateLimit(config, `rateLimit() #${shared.routes}`, shared.options)
+  return limiter(shared, 'route', limit, `${shared.options.nameSpace}route-${shared.routes}-`)
+}
+
+function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings, prefix: string): Middleware {
+  const { options, settings } = shared
+  const counted: CountedLimit = { policy, max: limit.max, ban: limit.ban, window: headerSeconds(limit.timeWindow), headers: options.headers }
+  const keyOf = requestKey(limit.keyGenerator, ipOf, function warnKeyFailed (req: EnvelopeRequest, error) {
+    safeLog(req.log ?? settings.logger, 'warn', { err: error }, keyFailedMessage)
+  })
+  let counting: Limiter | undefined
+  const ready = shared.modules.then(function build ({ rateLimit, RedisStore }) {
+    let store: CountingStore | undefined
+    if (options.redis !== undefined && RedisStore !== undefined) store = deadlineRedisStore(RedisStore, options.redis, prefix, shared.health)
+    counting = rateLimit({
+      windowMs: limit.timeWindow,
+      limit: limit.max,
+      // The headers, the 429 and the 403 are the core's, as on Fastify.
+      legacyHeaders: false,
+      standardHeaders: false,
+      keyGenerator: keyOf,
+      handler: answer,
+      passOnStoreError: false,
+      // Its checks concern the default key generator and headers, both replaced here.
+      validate: false,
+      ...(store === undefined ? {} : { store })
+    })
+    return counting
+  })
+  ready.catch(function limiterMissing () {})
+
+  // Headers and the verdict of a counted request, from the core.
+  function answer (req: IncomingMessage, res: ServerResponse, next: Next): void {
+    const info = (req as IncomingMessage & { rateLimit?: { used: number, resetTime?: Date } }).rateLimit
+    if (info === undefined) { next(); return }
+    const ttl = info.resetTime === undefined ? limit.timeWindow : info.resetTime.getTime() - Date.now()
+    const { headers, error } = rateLimitAnswer(counted, info.used, ttl)
+    if (!res.headersSent) for (const name in headers) res.setHeader(name, headers[name])
+    next(error)
+  }
+
+  function run (count: Limiter, req: IncomingMessage, res: ServerResponse, next: Next): void {
+    count(req, res, function counted (error?: unknown) {
+      if (error === undefined || error === null) { answer(req, res, next); return }
+      if (isStoreError(error)) { next(storeFailure(options.onStoreError, error)); return }
+      next(error)
+    })
+  }
+
+  return function envelopeRateLimit (req, res, next) {
+    if (counting !== undefined) { run(counting, req, res, next); return }
+    ready.then(function limiterReady (count) { run(count, req, res, next) }, next)
+  }
+}
+
+function isStoreError (error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_RATE_LIMIT_STORE'
+}
+
+function ipOf (req: IncomingMessage): string | undefined {
+  return (req as IncomingMessage & { ip?: string }).ip ?? req.socket?.remoteAddress
+}
