@@ -6,6 +6,7 @@ import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } f
 import { safeLog } from '../core/safe-log.js'
 import { storeHealth, type StoreHealth } from '../core/store-health.js'
 import type { ExpressSettings } from './options.js'
+import { routeLimited } from './route-limited.js'
 import { deadlineRedisStore, type CountingStore, type RedisStoreClass } from './rate-limit-store.js'
 import type { EnvelopeRequest, Middleware } from './types.js'
 
@@ -30,6 +31,8 @@ export interface RateLimitShared {
   modules: Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }>
   /** How many route limits were made, which names their Redis keys. */
   routes: number
+  /** The route limits' middleware, which the global limit leaves their requests to. */
+  limiters: Set<unknown>
 }
 
 /**
@@ -53,7 +56,7 @@ export function rateLimitShared (settings: ExpressSettings, options: RateLimitSe
   // Awaited by the first request; a missing package is said there, and not
   // as an unhandled rejection before.
   modules.catch(function modulesMissing () {})
-  return { settings, options, health, modules, routes: 0 }
+  return { settings, options, health, modules, routes: 0, limiters: new Set() }
 }
 
 async function loadModules (redis: boolean): Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }> {
@@ -64,7 +67,8 @@ async function loadModules (redis: boolean): Promise<{ rateLimit: RateLimitFacto
 
 /**
  * The global limit, mounted by `beforeRoutes()`: every request counts,
- * whichever route (or none: 404, 405, 501) answers it.
+ * whichever route (or none: 404, 405, 501) answers it, except those of a
+ * route with a limit of its own, which count in its bucket instead.
  *
  * @example
  * ```ts
@@ -72,7 +76,14 @@ async function loadModules (redis: boolean): Promise<{ rateLimit: RateLimitFacto
  * ```
  */
 export function globalRateLimit (shared: RateLimitShared): Middleware {
-  return limiter(shared, 'default', shared.options, shared.options.nameSpace)
+  const count = limiter(shared, 'default', shared.options, shared.options.nameSpace)
+  const limiters = shared.limiters
+  return function envelopeGlobalRateLimit (req, res, next) {
+    // A route with its own limit counts there only, as on Fastify; the walk
+    // is skipped in an app that gave no route a limit of its own.
+    if (limiters.size > 0 && routeLimited(req, limiters)) { next(); return }
+    count(req, res, next)
+  }
 }
 
 /**
@@ -91,7 +102,9 @@ export function globalRateLimit (shared: RateLimitShared): Middleware {
 export function routeRateLimit (shared: RateLimitShared, config: unknown): Middleware {
   shared.routes += 1
   const limit = normalizeRouteRateLimit(config, `rateLimit() #${shared.routes}`, shared.options)
-  return limiter(shared, 'route', limit, `${shared.options.nameSpace}route-${shared.routes}-`)
+  const middleware = limiter(shared, 'route', limit, `${shared.options.nameSpace}route-${shared.routes}-`)
+  shared.limiters.add(middleware)
+  return middleware
 }
 
 function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings, prefix: string): Middleware {

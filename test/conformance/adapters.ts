@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
-import errorEnvelope, { serverOptions, type CommonOptions } from '../../index.js'
+import errorEnvelope, { serverOptions, type CommonOptions, type RateLimitOptions } from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 
 /**
@@ -18,6 +18,14 @@ export interface Route {
   handler: (input: RouteInput) => unknown
   /** The route's schemas, under Fastify's names. */
   schema?: { body?: object, querystring?: object, params?: object, headers?: object }
+  /** The route's own rate limit: Fastify's `config.rateLimit`, Express's `envelope.rateLimit()`. */
+  rateLimit?: { max?: number, timeWindow?: number | string, ban?: number }
+}
+
+/** The options both adapters take in the suite. */
+export interface SuiteOptions extends CommonOptions {
+  /** Rate limiting; the key generator, when given, reads only `headers`. */
+  rateLimit?: Omit<RateLimitOptions, 'keyGenerator' | 'redis'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
 }
 
 /** What a handler sees of the request, after validation. */
@@ -39,7 +47,7 @@ export interface RunningApp {
 /** What builds the same API on one framework. */
 export interface Adapter {
   name: 'fastify' | 'express'
-  start: (t: Test, routes: Route[], options?: CommonOptions) => Promise<RunningApp>
+  start: (t: Test, routes: Route[], options?: SuiteOptions) => Promise<RunningApp>
 }
 
 /** The largest body both apps accept, so that "too large" means the same. */
@@ -69,7 +77,7 @@ export const fastifyAdapter: Adapter = {
     const app = Fastify({ logger: { level: 'info', stream }, bodyLimit: BODY_LIMIT, disableRequestLogging: true, ...serverOptions(options) })
     await app.register(errorEnvelope, options)
     for (const route of routes) {
-      app.route({ method: route.method, url: route.path, schema: route.schema, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
+      app.route({ method: route.method, url: route.path, schema: route.schema, config: route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
     return { base: await listening(t, app.server), logs }
@@ -87,7 +95,8 @@ export const expressAdapter: Adapter = {
     for (const route of routes) {
       const schema = route.schema ?? {}
       const validate = envelope.validate({ body: schema.body, query: schema.querystring, params: schema.params, headers: schema.headers })
-      app[route.method.toLowerCase() as 'get'](route.path, validate, async (req, res) => {
+      const limit = route.rateLimit === undefined ? [] : [envelope.rateLimit(route.rateLimit)]
+      app[route.method.toLowerCase() as 'get'](route.path, ...limit, validate, async (req, res) => {
         res.json(await route.handler({ body: req.body, query: req.query, params: req.params }))
       })
     }

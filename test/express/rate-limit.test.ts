@@ -129,3 +129,21 @@ t.test('refuses a wrong rateLimit option, and rateLimit() without it, at setup',
   const limited = buildExpress(t, { rateLimit: {} })
   t.throws(() => limited.envelope.rateLimit({ max: -1 }), /"config.rateLimit of rateLimit\(\) #1.max" must be a positive integer/)
 })
+
+t.test('leaves the requests of a route with its own limit, in a router mounted at any depth, out of the global bucket', async (t) => {
+  fakeClock(t)
+  const { Router } = await import('express')
+  const base = await limitedApp(t, { max: 2 }, ({ app, envelope }) => {
+    const inner = Router()
+    inner.get('/search', envelope.rateLimit({ max: 3 }), (_req, res) => { res.json({ hits: [] }) })
+    const outer = Router()
+    outer.use('/v1', inner)
+    app.use('/api', outer)
+  })
+  const statuses = []
+  for (let i = 0; i < 3; i++) statuses.push((await fetch(`${base}/api/v1/search`)).status)
+  t.same(statuses, [200, 200, 200], 'three requests in the route\'s bucket of 3, past the global 2')
+  const global = await fetch(`${base}/widgets`)
+  t.equal(global.headers.get('x-ratelimit-remaining'), '1', 'the global bucket counted none of them')
+  t.equal((await fetch(`${base}/api/v1/search`)).status, 429)
+})
