@@ -4,14 +4,21 @@
 import express from 'express'
 import createError from 'http-errors'
 import pino from 'pino'
-import { rateLimit } from 'express-rate-limit'
-import { conflict, errorEnvelope, notFound, tooManyRequests, unauthorized, unprocessable } from 'error-envelope/express'
+import { conflict, errorEnvelope, notFound, unauthorized, unprocessable } from 'error-envelope/express'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
 
 const app = express()
-const envelope = errorEnvelope({ logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }) })
+// Rate limiting, on the /search route only: counted in memory; with
+// REDIS_URL set, in Redis, shared by every instance.
+const redis = process.env.REDIS_URL === undefined
+  ? undefined
+  : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+const envelope = errorEnvelope({
+  logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+  rateLimit: { global: false, redis }
+})
 app.use(envelope.beforeRoutes())
 app.use(express.json())
 
@@ -50,19 +57,8 @@ app.get('/private', (req, res) => {
   res.json({ secret: 'only for you' })
 })
 
-// The search route's own limit, 3 requests a minute per client, counted in
-// memory by express-rate-limit; its 429 is answered as the envelope.
-const searchLimit = rateLimit({
-  windowMs: 60_000,
-  limit: 3,
-  standardHeaders: false,
-  legacyHeaders: true,
-  handler (req, _res, next) {
-    const retryAfter = Math.max(1, Math.ceil((req.rateLimit.resetTime - Date.now()) / 1000))
-    next(tooManyRequests(`Rate limit exceeded, retry in ${retryAfter} seconds`, { retryAfter }))
-  }
-})
-app.get('/search', searchLimit, (req, res) => {
+// The search route's own limit: 3 requests a minute per client.
+app.get('/search', envelope.rateLimit({ max: 3, timeWindow: '1 minute' }), (req, res) => {
   res.json({ query: req.query.q ?? '', hits: [] })
 })
 
