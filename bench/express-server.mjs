@@ -3,12 +3,23 @@
 // bench/server.mjs is for Fastify. It listens on a free loopback port and
 // reports it to its parent over IPC.
 import './keep-tick-object.mjs'
+import Ajv from 'ajv'
 import express from 'express'
+import { rateLimit } from 'express-rate-limit'
 import createError from 'http-errors'
 import { errorEnvelope, notFound } from 'error-envelope/express'
 
 const [variant] = process.argv.slice(2)
 const REQUEST_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
+const BODY_SCHEMA = {
+  type: 'object',
+  required: ['name', 'email', 'age'],
+  properties: { name: { type: 'string' }, email: { type: 'string' }, age: { type: 'integer' } }
+}
+const INVALID = '{"error":{"code":"validation_failed","message":"3 fields failed validation","type":"validation_error","param":"name","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
+const HOUR = 60 * 60 * 1000
+const HUGE = { max: 1e9, timeWindow: '1 hour' }
+const OVER = { max: 1, timeWindow: '1 hour', keyGenerator: () => 'bench' }
 const ENVELOPE = '{"error":{"code":"not_found","message":"Widget w_1 not found","type":"invalid_request_error","param":"id","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
 
 function ok (_req, res) {
@@ -17,11 +28,11 @@ function ok (_req, res) {
 
 // The same app size on both sides of a pair: the adapter's middleware is
 // the only difference.
-function withEnvelope (routes) {
+function withEnvelope (routes, options = {}) {
   return (app) => {
-    const envelope = errorEnvelope()
+    const envelope = errorEnvelope(options)
     app.use(envelope.beforeRoutes())
-    routes(app)
+    routes(app, envelope)
     app.use(envelope.afterRoutes())
   }
 }
@@ -43,7 +54,22 @@ const variants = {
   'express-plugin-404': withEnvelope((app) => { app.get('/ok', ok) }),
   'express-plugin-405': withEnvelope((app) => { app.get('/widgets/:id', ok) }),
   // The limit: a route answering the same envelope without throwing.
-  'express-limit': (app) => { app.get('/widgets/:id', (_req, res) => { sendEnvelope(res) }) }
+  'express-limit': (app) => { app.get('/widgets/:id', (_req, res) => { sendEnvelope(res) }) },
+  // schema failure: the adapter's 422 with every detail, against a route
+  // that runs the same ajv check and sends a prebuilt 400.
+  'express-422': withEnvelope((app, envelope) => { app.post('/items', express.json(), envelope.validate({ body: BODY_SCHEMA }), ok) }),
+  'express-prebuilt-400': (app) => {
+    const check = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: true }).compile(BODY_SCHEMA)
+    app.post('/items', express.json(), (req, res, next) => {
+      if (check(req.body)) { next(); return }
+      res.status(400).set('content-type', 'application/json; charset=utf-8').send(INVALID)
+    }, ok)
+  },
+  // rate limiting: the adapter's limiter against bare express-rate-limit.
+  'express-rl-ok': withEnvelope((app) => { app.get('/ok', ok) }, { rateLimit: HUGE }),
+  'express-bare-rl-ok': (app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1e9 })); app.get('/ok', ok) },
+  'express-429': withEnvelope((app) => { app.get('/ok', ok) }, { rateLimit: OVER }),
+  'express-bare-429': (app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1, keyGenerator: () => 'bench' })); app.get('/ok', ok) }
 }
 
 const setup = variants[variant]

@@ -83,7 +83,10 @@ const pairs = [
   { name: 'Express 2xx, beforeRoutes()/afterRoutes() vs bare Express', a: ['express-plugin-ok'], b: ['express-bare-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'Express throw notFound() vs an http-errors 404 to a handler sending a prebuilt body', a: ['express-plugin-throw'], b: ['express-floor'], request: GET('/widgets/w_1'), target: 0.95 },
   { name: 'Express unmatched URL 404 vs the limit (route returning the envelope)', a: ['express-plugin-404'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: GET('/nowhere/w_1') },
-  { name: 'Express wrong method 405 vs the limit', a: ['express-plugin-405'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } }
+  { name: 'Express wrong method 405 vs the limit', a: ['express-plugin-405'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },
+  { name: 'Express schema failure 422 (3 details) vs an Express route answering a prebuilt 400 after the same ajv check', a: ['express-422'], b: ['express-prebuilt-400'], request: INVALID_BODY, target: 0.95 },
+  { name: 'Express 2xx with in-memory limiter vs bare express-rate-limit', a: ['express-rl-ok'], b: ['express-bare-rl-ok'], request: GET('/ok'), target: 0.95 },
+  { name: 'Express over the limit 429 vs express-rate-limit\'s default 429', a: ['express-429'], b: ['express-bare-429'], request: GET('/ok'), target: 0.95 }
 ]
 
 // On a machine of two cores, the servers run on the first and autocannon on
@@ -253,8 +256,13 @@ function describePlan (plan) {
 function versions () {
   const require = createRequire(import.meta.url)
   const own = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'))
-  const of = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
-  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, express ${of('express')}, autocannon ${of('autocannon')}`
+  // express-rate-limit exports no package.json: read it beside the package's folder.
+  const of = (name) => {
+    let path
+    try { path = require.resolve(`${name}/package.json`) } catch { path = join(here, '..', 'node_modules', name, 'package.json') }
+    return JSON.parse(readFileSync(path, 'utf8')).version
+  }
+  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, express ${of('express')}, express-rate-limit ${of('express-rate-limit')}, autocannon ${of('autocannon')}`
 }
 
 function verdict (result) {
