@@ -21,5 +21,5 @@ export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLim
 export type { ExpressEnvelopeOptions } from './lib/express/options.js'
 export type { EnvelopeLogger } from './lib/express/logger.js'
 export type { RequestSchemas, ValidateMiddlewareOptions } from './lib/express/validate.js'
-export type { EnvelopeRequest, ErrorMiddleware, Middleware } from './lib/express/types.js'
+export type { EnvelopeRequest, ErrorMiddleware, ExpressRequest, Middleware } from './lib/express/types.js'
 export * from './lib/core/public.js'

@@ -59,8 +59,12 @@ export interface RateLimitOptions<Request = any> {
   timeWindow?: number | string
   /** Requests past `max` after which a key is answered 403 instead of 429, until its window ends. Off by default. */
   ban?: number
-  /** The bucket of a request; default its client IP, IPv6 addresses grouped by /64. */
-  keyGenerator?: RateLimitKeyGenerator<Request>
+  /**
+   * The bucket of a request; default its client IP, IPv6 addresses grouped by
+   * /64. Written as a method so that a function declared with the framework's
+   * full request type (Express's `Request`) is accepted.
+   */
+  keyGenerator? (request: Request): ReturnType<RateLimitKeyGenerator>
   /** Response headers: `legacy` (default), `draft` or `both`. */
   headers?: RateLimitHeaders
   /** An `ioredis` client whose Redis holds the counters, shared by every instance. */

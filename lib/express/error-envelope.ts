@@ -6,6 +6,7 @@ import { notFoundMiddleware } from './not-found.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
+import type { ExpressRequest } from './types.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions } from './validate.js'
@@ -48,7 +49,8 @@ export interface RouteRateLimitOptions {
   max?: number
   timeWindow?: number | string
   ban?: number
-  keyGenerator?: RateLimitKeyGenerator<Express.Request>
+  /** As the `rateLimit` option's: a method, so that Express's full `Request` type is accepted. */
+  keyGenerator? (request: ExpressRequest): ReturnType<RateLimitKeyGenerator>
 }
 
 /**

@@ -2,7 +2,7 @@ import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOpti
 import { fail } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
-import type { EnvelopeRequest } from './types.js'
+import type { EnvelopeRequest, ExpressRequest } from './types.js'
 
 // rate-limit-redis writes its keys in a format of its own; a prefix of
 // their own keeps them apart from the Fastify plugin's.
@@ -28,7 +28,7 @@ export interface ExpressEnvelopeOptions extends CommonOptions {
    * `redis` is given), with the Fastify plugin's options and answers; off
    * unless given. The global limit counts in `beforeRoutes()`.
    */
-  rateLimit?: RateLimitOptions<Express.Request> | false
+  rateLimit?: RateLimitOptions<ExpressRequest> | false
 }
 
 /** The options after checking, with every default filled in. */

@@ -7,6 +7,17 @@ import type { EnvelopeLogger } from './logger.js'
  */
 export type EnvelopeRequest = IncomingMessage & { id?: string, log?: EnvelopeLogger, app?: unknown, originalUrl?: string }
 
+/**
+ * The request a `keyGenerator` receives on Express: Node's request with
+ * Express's `req.ip`, and whatever `@types/express` declares when installed.
+ *
+ * @example
+ * ```ts
+ * const byKey = (req: ExpressRequest) => req.headers['x-api-key'] as string | undefined
+ * ```
+ */
+export type ExpressRequest = IncomingMessage & Express.Request & { ip?: string }
+
 /** A middleware, typed with Node's objects so that it fits Express 5 without importing it. */
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 

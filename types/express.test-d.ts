@@ -1,0 +1,29 @@
+import express, { type Request } from 'express'
+import { errorEnvelope, type RateLimitOptions, type RouteRateLimitOptions } from 'error-envelope/express'
+
+const app = express()
+const envelope = errorEnvelope({
+  rateLimit: {
+    max: 100,
+    timeWindow: '1 minute',
+    headers: 'both',
+    // The key generator receives Express's own request.
+    keyGenerator: (req: Request) => req.get('x-api-key') ?? req.ip
+  }
+})
+app.use(envelope.beforeRoutes())
+app.get('/search', envelope.rateLimit({ max: 10, ban: 2 }), (_req, res) => { res.json({ hits: [] }) })
+app.get('/export', envelope.rateLimit(), (_req, res) => { res.json({}) })
+app.use(envelope.afterRoutes())
+
+const options: RateLimitOptions<Request> = { global: false, onStoreError: 'closed', storeTimeout: 50 }
+const route: RouteRateLimitOptions = { timeWindow: 60_000 }
+
+// @ts-expect-error headers is legacy, draft or both
+errorEnvelope({ rateLimit: { headers: 'ietf' } })
+// @ts-expect-error a route limit takes no store options
+envelope.rateLimit({ redis: undefined, max: 1 })
+// @ts-expect-error onStoreError is open or closed
+const wrong: RateLimitOptions = { onStoreError: 'retry' }
+
+export { options, route, wrong }
