@@ -86,6 +86,7 @@ export function markUp (health: StoreHealth): void {
  * ```
  */
 export function deadlineCall<T> (health: StoreHealth, call: () => Promise<T>, probe: () => Promise<unknown>): Promise<T> {
+  // `call` and `probe` are async functions: they reject, never throw.
   if (health.down) {
     if (!health.probing) {
       health.probing = true
@@ -101,13 +102,7 @@ export function deadlineCall<T> (health: StoreHealth, call: () => Promise<T>, pr
       markDown(health, error)
       reject(error)
     }, health.timeout)
-    let pending: Promise<T>
-    try {
-      pending = call()
-    } catch (error) {
-      pending = Promise.reject(error)
-    }
-    pending.then(function storeAnswer (value) {
+    call().then(function storeAnswer (value) {
       clearTimeout(timer)
       markUp(health)
       if (settled) return

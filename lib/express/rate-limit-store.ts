@@ -12,11 +12,11 @@ import { deadlineCall, type StoreHealth } from '../core/store-health.js'
  * ```
  */
 export interface CountingStore {
-  init?: (options: { windowMs: number }) => void | Promise<void>
+  init: (options: { windowMs: number }) => void | Promise<void>
   increment: (key: string) => Promise<{ totalHits: number, resetTime: Date | undefined }>
   decrement: (key: string) => Promise<void> | void
   resetKey: (key: string) => Promise<void> | void
-  get?: (key: string) => Promise<{ totalHits: number, resetTime: Date | undefined } | undefined>
+  get: (key: string) => Promise<{ totalHits: number, resetTime: Date | undefined } | undefined>
   localKeys?: boolean
 }
 
@@ -55,12 +55,12 @@ export function deadlineRedisStore (RedisStore: RedisStoreClass, redis: RateLimi
 
   // init() loads the scripts; a failure is an outage, the probe's to mend.
   async function initialise (store: CountingStore): Promise<void> {
-    await store.init?.({ windowMs })
+    await store.init({ windowMs })
   }
   async function probe (key: string): Promise<void> {
     const candidate = fresh()
     await initialise(candidate)
-    await candidate.get?.(key)
+    await candidate.get(key)
     inner = candidate
   }
 
@@ -79,6 +79,9 @@ export function deadlineRedisStore (RedisStore: RedisStoreClass, redis: RateLimi
     },
     async resetKey (key) {
       await deadlineCall(health, async () => { await inner.resetKey(key) }, async () => { await probe(key) })
+    },
+    async get (key) {
+      return await deadlineCall(health, async () => await inner.get(key), async () => { await probe(key) })
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isApiError } from '../core/api-error.js'
 import { headerSeconds } from '../core/rate-limit-headers.js'
 import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
 import { requestKey } from '../core/rate-limit-key.js'
@@ -108,10 +109,11 @@ export function routeRateLimit (shared: RateLimitShared, config: unknown): Middl
 }
 
 function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings, prefix: string): Middleware {
-  const { options, settings } = shared
+  const { options } = shared
   const counted: CountedLimit = { policy, max: limit.max, ban: limit.ban, window: headerSeconds(limit.timeWindow), headers: options.headers }
   const keyOf = requestKey(limit.keyGenerator, ipOf, function warnKeyFailed (req: EnvelopeRequest, error) {
-    safeLog(req.log ?? settings.logger, 'warn', { err: error }, keyFailedMessage)
+    // beforeRoutes() gave every request its logger.
+    safeLog(req.log, 'warn', { err: error }, keyFailedMessage)
   })
   let counting: Limiter | undefined
   const ready = shared.modules.then(function build ({ rateLimit, RedisStore }) {
@@ -136,9 +138,10 @@ function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings,
 
   // Headers and the verdict of a counted request, from the core.
   function answer (req: IncomingMessage, res: ServerResponse, next: Next): void {
-    const info = (req as IncomingMessage & { rateLimit?: { used: number, resetTime?: Date } }).rateLimit
-    if (info === undefined) { next(); return }
-    const ttl = info.resetTime === undefined ? limit.timeWindow : info.resetTime.getTime() - Date.now()
+    // express-rate-limit sets it before calling next() or the handler.
+    // Both stores give the reset time.
+    const info = (req as IncomingMessage & { rateLimit: { used: number, resetTime: Date } }).rateLimit
+    const ttl = info.resetTime.getTime() - Date.now()
     const { headers, error } = rateLimitAnswer(counted, info.used, ttl)
     if (!res.headersSent) for (const name in headers) res.setHeader(name, headers[name])
     next(error)
@@ -147,8 +150,9 @@ function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings,
   function run (count: Limiter, req: IncomingMessage, res: ServerResponse, next: Next): void {
     count(req, res, function counted (error?: unknown) {
       if (error === undefined || error === null) { answer(req, res, next); return }
-      if (isStoreError(error)) { next(storeFailure(options.onStoreError, error)); return }
-      next(error)
+      // The handler (answer) hands on its 429 or 403; anything else is the
+      // store's failure: the key never rejects and the checks are off.
+      next(isApiError(error) ? error : storeFailure(options.onStoreError, error))
     })
   }
 
@@ -158,10 +162,7 @@ function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings,
   }
 }
 
-function isStoreError (error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ERR_RATE_LIMIT_STORE'
-}
-
 function ipOf (req: IncomingMessage): string | undefined {
-  return (req as IncomingMessage & { ip?: string }).ip ?? req.socket?.remoteAddress
+  // Express's getter: the socket's address, or the proxy's word under `trust proxy`.
+  return (req as IncomingMessage & { ip?: string }).ip
 }

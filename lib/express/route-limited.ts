@@ -21,7 +21,8 @@ const MAX_ROUTER_DEPTH = 16
  * ```
  */
 export function routeLimited (req: IncomingMessage, limiters: ReadonlySet<unknown>): boolean {
-  return firstRoute(readField(readField(req, 'app'), 'router'), pathOf(req.url ?? '/'), req.method ?? 'GET', limiters, 0) === true
+  // A server request always has both.
+  return firstRoute(readField(readField(req, 'app'), 'router'), pathOf(req.url as string), req.method as string, limiters, 0) === true
 }
 
 // true: the route has its own limit; false: it has none; undefined: no route here.
@@ -39,10 +40,10 @@ function firstRoute (router: unknown, path: string, method: string, limiters: Re
     if (match === false) continue
     const route = readField(layer, 'route')
     if (route !== undefined) {
-      const handles = readField(route, '_handlesMethod')
-      if (typeof handles !== 'function' || handles.call(route, method) !== true) continue
-      const own = readField(route, 'stack')
-      return Array.isArray(own) && own.some((inner) => limiters.has(readField(inner, 'handle')))
+      // router 2.x lib/route.js: whether it handles the method, HEAD where GET is.
+      const { _handlesMethod: handles, stack: own } = route as { _handlesMethod: (method: string) => boolean, stack: unknown[] }
+      if (!handles.call(route, method)) continue
+      return own.some((inner) => limiters.has(readField(inner, 'handle')))
     }
     const handle = readField(layer, 'handle')
     if (!Array.isArray(readField(handle, 'stack'))) continue

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { headerSeconds } from '../core/rate-limit-headers.js'
 import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
 import { requestKey } from '../core/rate-limit-key.js'
+import { safeLog } from '../core/safe-log.js'
 import type { Settings } from './options.js'
 import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from './rate-limit-options.js'
 import { deadlineRedisStore, memoryStore, type RateLimitStore } from './rate-limit-store.js'
@@ -78,10 +79,10 @@ function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateL
     nameSpace: options.nameSpace,
     timeout: options.storeTimeout,
     onOutage: function rateLimitStoreDown (error) {
-      fastify.log.warn({ err: error }, storeOutageMessage(options.onStoreError))
+      safeLog(fastify.log, 'warn', { err: error }, storeOutageMessage(options.onStoreError))
     },
     onRecovery: function rateLimitStoreUp () {
-      fastify.log.info(storeRecoveryMessage)
+      safeLog(fastify.log, 'info', undefined, storeRecoveryMessage)
     }
   })
   return new Store()
@@ -126,5 +127,5 @@ function ipOf (request: FastifyRequest): string {
 }
 
 function warnKeyFailed (request: FastifyRequest, error: unknown): void {
-  request.log.warn({ err: error }, keyFailedMessage)
+  safeLog(request.log, 'warn', { err: error }, keyFailedMessage)
 }

@@ -147,3 +147,28 @@ t.test('leaves the requests of a route with its own limit, in a router mounted a
   t.equal(global.headers.get('x-ratelimit-remaining'), '1', 'the global bucket counted none of them')
   t.equal((await fetch(`${base}/api/v1/search`)).status, 429)
 })
+
+t.test('walks mounted routers of any depth, and answers a path that does not decode, when routes have limits of their own', async (t) => {
+  fakeClock(t)
+  const { Router } = await import('express')
+  const base = await limitedApp(t, { max: 100 }, ({ app, envelope }) => {
+    app.get('/files/:name', envelope.rateLimit({ max: 5 }), (req, res) => { res.json({ name: req.params.name }) })
+    const api = Router()
+    api.get('/', (_req, res) => { res.json({ api: true }) })
+    app.use('/api', api)
+    // Deeper than any real app: the walk stops, and the request counts globally.
+    let deep = Router()
+    deep.get('/bottom', envelope.rateLimit({ max: 1 }), (_req, res) => { res.json({ deep: true }) })
+    for (let i = 0; i < 20; i++) { const outer = Router(); outer.use('/d', deep); deep = outer }
+    app.use('/deep', deep)
+  })
+  const bad = await fetch(`${base}/files/%E0%A4%A`)
+  t.equal(bad.status, 400)
+  t.equal(bad.headers.get('x-ratelimit-remaining'), '99', 'counted in the global bucket')
+  const root = await fetch(`${base}/api`)
+  t.equal(root.status, 200)
+  t.equal(root.headers.get('x-ratelimit-remaining'), '98')
+  t.equal((await fetch(`${base}/api/other`)).status, 404)
+  const deep = await fetch(`${base}/deep${'/d'.repeat(20)}/bottom`)
+  t.equal(deep.status, 200)
+})
