@@ -172,3 +172,19 @@ t.test('walks mounted routers of any depth, and answers a path that does not dec
   const deep = await fetch(`${base}/deep${'/d'.repeat(20)}/bottom`)
   t.equal(deep.status, 200)
 })
+
+t.test('holds a request that arrives before express-rate-limit has loaded, then counts it', async (t) => {
+  const { IncomingMessage, ServerResponse } = await import('node:http')
+  const { Socket } = await import('node:net')
+  const { errorEnvelope } = await import('../../express.js')
+  const envelope = errorEnvelope({ rateLimit: { max: 5 } })
+  const limited = envelope.rateLimit({ max: 2 })
+  const req = new IncomingMessage(new Socket())
+  Object.assign(req, { method: 'GET', url: '/search', ip: '127.0.0.1' })
+  const res = new ServerResponse(req)
+  // Called at once: the limiter's modules load asynchronously, so this request waits for them.
+  const error = await new Promise((resolve) => { limited(req, res, resolve) })
+  t.equal(error, undefined, 'passed on, counted')
+  t.equal(res.getHeader('x-ratelimit-limit'), '2')
+  t.equal(res.getHeader('x-ratelimit-remaining'), '1')
+})
