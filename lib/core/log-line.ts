@@ -11,31 +11,55 @@ export interface LogLevels {
 }
 
 /**
- * Writes the one log line of an error response: 5xx at `serverErrorLevel`
- * (default `error`) with the whole error, stack and causes included; 4xx at
- * `clientErrorLevel` (default `info`) without the stack. Answers that no
- * thrown value caused (404, 405, and 501 to a method no route handles) are
- * the client's doing: they log their message alone, at `clientErrorLevel`. The line never
- * carries the error's `headers`, where cookies and credentials travel, and a
- * logger that throws loses the line, never the answer. Callers ask
- * `shouldLogErrorResponse()` first, so that nothing is described for a level
- * that is off.
+ * Writes the one log line of an error response, before the response is sent,
+ * so that it comes ahead of the framework's "request completed" line.
+ *
+ * - A 5xx is the server's doing: at `serverErrorLevel` (default `error`), its
+ *   message is the thrown error's own (the client saw a masked one), and
+ *   `err` is the whole error, stack and causes included.
+ * - Everything else is the client's doing (4xx, and the 501 to a method no
+ *   route handles): at `clientErrorLevel` (default `info`), its message is
+ *   the one the client was sent, with the `details` it was sent, and `err`
+ *   names only the thrown value's type and code (no stack, no message of its
+ *   own: a schema failure's own message is ajv's first error, not the answer).
+ *   Answers that no thrown value caused (404, 405, 501) have no `err`.
+ *
+ * The line never carries the error's `headers`, where cookies and credentials
+ * travel, and a logger that throws loses the line, never the answer. Callers
+ * ask `shouldLogErrorResponse()` first, so that nothing is described for a
+ * level that is off.
  *
  * @example
  * ```ts
  * logErrorResponse(request.log, settings, answer, thrown)
- * // {"level":30,"request_id":"req_…","statusCode":404,"code":"not_found","err":{…},"msg":"Widget w_1 not found"}
+ * // {"level":30,"request_id":"req_…","statusCode":422,"code":"validation_failed","details":[…],"err":{"type":"Error","code":"FST_ERR_VALIDATION"},"msg":"2 fields failed validation"}
  * ```
  */
 export function logErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown): void {
-  const level = levelOf(levels, answer)
-  if (thrown === undefined) {
-    safeLog(log, level, { statusCode: answer.status, code: answer.code }, answer.message)
+  const server = isServerCaused(answer)
+  const level = server ? levels.serverErrorLevel : levels.clientErrorLevel
+  const line: Record<string, unknown> = { statusCode: answer.status, code: answer.code }
+  if (server) {
+    if (thrown === undefined) {
+      safeLog(log, level, line, answer.message)
+      return
+    }
+    const err = errorForLog(thrown, true)
+    line.err = err
+    safeLog(log, level, line, err.message === '' ? answer.message : err.message)
     return
   }
-  const server = answer.status >= 500
-  const err = errorForLog(thrown, server)
-  safeLog(log, level, { statusCode: answer.status, code: answer.code, err }, err.message === '' ? answer.message : err.message)
+  if (answer.details !== undefined) line.details = answer.details
+  if (thrown !== undefined) line.err = thrownKind(thrown)
+  safeLog(log, level, line, answer.message)
+}
+
+// The type and code of a client error's thrown value. It has no `message`,
+// so a logger's error serializer leaves it as it is rather than adding an
+// empty `stack`.
+function thrownKind (thrown: unknown): { type: string, code?: string | number } {
+  const { type, code } = errorForLog(thrown, false)
+  return code === undefined ? { type } : { type, code }
 }
 
 /**
@@ -52,7 +76,11 @@ export function shouldLogErrorResponse (log: unknown, levels: LogLevels, answer:
 
 // A 5xx is the server's doing, but for the 501 to a method no route handles.
 function levelOf (levels: LogLevels, answer: NormalizedError): LogLevel {
-  return answer.status >= 500 && !isClientCaused(answer) ? levels.serverErrorLevel : levels.clientErrorLevel
+  return isServerCaused(answer) ? levels.serverErrorLevel : levels.clientErrorLevel
+}
+
+function isServerCaused (answer: NormalizedError): boolean {
+  return answer.status >= 500 && !isClientCaused(answer)
 }
 
 // A logger that throws here is asked no further: its line is lost, never

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { finished } from 'node:stream'
 import { codeFor } from '../core/codes.js'
 import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import { beforeResponseDone } from '../core/response-done.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry } from '../core/normalize.js'
 import { isLogger } from './logger.js'
@@ -84,8 +84,9 @@ function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: Expre
     pendingLines.delete(req)
     if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown)
   }
-  // Called once the response is done, or at once if it already is.
-  finished(res, writeLogLine)
+  // Called once the response is done, or at once if it already is, ahead of
+  // pino-http's "request completed" line.
+  beforeResponseDone(res, writeLogLine)
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Route
 import { codeFor } from '../core/codes.js'
 import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from '../core/envelope.js'
 import { createHeadCache } from '../core/head-cache.js'
+import { beforeResponseDone } from '../core/response-done.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import type { Settings } from './options.js'
@@ -173,7 +174,8 @@ export function sendEnvelope (
   reply.send(closeEnvelope(head, id))
 }
 
-// One line per error response, written when the response is done: when the
+// One line per error response, written when the response is done, ahead of
+// Fastify's "request completed" line: when the
 // envelope cannot be sent (an onSend hook that throws on every response),
 // the last-resort answer replaces the pending line instead of adding one.
 // Nothing is kept, and no listener added, for a level that is off.
@@ -187,13 +189,7 @@ function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Se
     pendingLines.delete(request)
     logErrorResponse(request.log, settings, line.answer, line.thrown)
   }
-  // A client that left before the answer: no event will come. Otherwise
-  // 'close' comes once the response is finished or its connection is gone.
-  if (reply.raw.destroyed) {
-    writeLogLine()
-    return
-  }
-  reply.raw.once('close', writeLogLine)
+  beforeResponseDone(reply.raw, writeLogLine)
 }
 
 function requestIdOf (request: FastifyRequest): string {
