@@ -1,5 +1,7 @@
+import { specialCodes } from './codes.js'
 import { ApiError, type ApiErrorOptions, type ErrorHeaders } from './api-error.js'
 import { describe } from './describe.js'
+import { readField } from './safe-read.js'
 
 /**
  * Options of `unauthorized()`: `challenge` is the `WWW-Authenticate` value.
@@ -182,18 +184,40 @@ export function unsupportedMediaType (message?: string, options?: ApiErrorOption
 }
 
 /**
- * 422 `unprocessable_entity` / `validation_error`, for business rules that a
- * schema cannot express.
+ * 422, for business rules that a schema cannot express. With `details`, it
+ * answers as a schema failure does, so that a client has one rule for field
+ * errors: `validation_failed` / `validation_error`, `param` the first field
+ * (unless you give `code` or `param`). Without them, `unprocessable_entity`
+ * / `validation_error`.
  *
  * @example
  * ```ts
  * throw unprocessable('Email already registered', {
  *   details: [{ field: 'email', message: 'is already taken' }]
  * })
+ * // 422 {"error":{"code":"validation_failed","message":"Email already registered","type":"validation_error","param":"email","details":[…],…}}
  * ```
  */
 export function unprocessable (message?: string, options?: ApiErrorOptions): ApiError {
-  return new ApiError(422, message, options)
+  const field = firstField(options?.details)
+  if (field === undefined) return new ApiError(422, message, options)
+  return new ApiError(422, message, {
+    ...options,
+    code: options?.code ?? specialCodes.validationFailed.code,
+    param: options?.param ?? field
+  })
+}
+
+// The field of the first detail the envelope will carry (a non-empty field
+// and message), if any; read through guards, as the envelope reads them.
+function firstField (details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined
+  for (const detail of details) {
+    const field = readField(detail, 'field')
+    const message = readField(detail, 'message')
+    if (typeof field === 'string' && field !== '' && typeof message === 'string' && message !== '') return field
+  }
+  return undefined
 }
 
 /**

@@ -2,6 +2,7 @@ import type { NormalizedError } from './envelope.js'
 import { errorForLog } from './log-error.js'
 import type { LogLevel } from './options.js'
 import { safeLog } from './safe-log.js'
+import { readField } from './safe-read.js'
 import { isClientCaused } from './unrouted.js'
 
 /** The two levels error lines are written at. */
@@ -20,8 +21,8 @@ export interface LogLevels {
  * - Everything else is the client's doing (4xx, and the 501 to a method no
  *   route handles): at `clientErrorLevel` (default `info`), its message is
  *   the one the client was sent, with the `details` it was sent, and `err`
- *   names only the thrown value's type and code (no stack, no message of its
- *   own: a schema failure's own message is ajv's first error, not the answer).
+ *   names the thrown value's type and code, and its own message as `reason`
+ *   when the client was told something else (no stack).
  *   Answers that no thrown value caused (404, 405, 501) have no `err`.
  *
  * The line never carries the error's `headers`, where cookies and credentials
@@ -50,16 +51,24 @@ export function logErrorResponse (log: unknown, levels: LogLevels, answer: Norma
     return
   }
   if (answer.details !== undefined) line.details = answer.details
-  if (thrown !== undefined) line.err = thrownKind(thrown)
+  if (thrown !== undefined) line.err = thrownKind(thrown, answer)
   safeLog(log, level, line, answer.message)
 }
 
-// The type and code of a client error's thrown value. It has no `message`,
-// so a logger's error serializer leaves it as it is rather than adding an
-// empty `stack`.
-function thrownKind (thrown: unknown): { type: string, code?: string | number } {
-  const { type, code } = errorForLog(thrown, false)
-  return code === undefined ? { type } : { type, code }
+interface ThrownKind { type: string, code?: string | number, reason?: string }
+
+// The type and code of a client error's thrown value, and its own message as
+// `reason` when the client was told something else (a driver error that
+// `mapError` turned into a 409). A schema failure's own message is ajv's
+// first error: the answer's message and details say it all. It has no
+// `message`, so a logger's error serializer leaves it as it is rather than
+// adding an empty `stack`.
+function thrownKind (thrown: unknown, answer: NormalizedError): ThrownKind {
+  const { type, code, message } = errorForLog(thrown, false)
+  const kind: ThrownKind = { type }
+  if (code !== undefined) kind.code = code
+  if (message !== '' && message !== answer.message && !Array.isArray(readField(thrown, 'validation'))) kind.reason = message
+  return kind
 }
 
 /**

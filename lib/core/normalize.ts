@@ -3,6 +3,7 @@ import { clip } from './clip.js'
 import { codeFor, isErrorStatus, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { readField } from './safe-read.js'
+import { validationEntry, validationPartOf, type RequestPart, type ValidationStatus } from './validation.js'
 
 /**
  * Settings of `normalizeError()`.
@@ -34,6 +35,11 @@ export interface NormalizeSettings {
    * such an error, or `undefined` for any other value.
    */
   recognize?: (thrown: object) => NormalizedError | undefined
+  /**
+   * The status of a schema failure of each part (the `validation.status`
+   * option), applied to a failure thrown by `validate()` as to a route's.
+   */
+  validationStatus?: Readonly<Record<RequestPart, ValidationStatus>>
 }
 
 /** The longest message an envelope carries (the contract's limit). */
@@ -171,10 +177,18 @@ function fromApiError (thrown: ApiError, settings: NormalizeSettings): Normalize
     return fromEntry(fallback)
   }
   if (!isErrorStatus(status)) return fromEntry(fallback)
+  let answered: number = status
+  const part = settings.validationStatus === undefined ? undefined : validationPartOf(thrown)
+  if (part !== undefined) {
+    answered = (settings.validationStatus as Record<RequestPart, ValidationStatus>)[part]
+    const restated = validationEntry(answered as ValidationStatus, part)
+    code = restated.code
+    type = restated.type
+  }
   const exposed = expose === true || settings.exposeServerErrors === true
-  const entry = codeFor(status)
+  const entry = codeFor(answered)
   return finish({
-    status,
+    status: answered,
     code: isIdentifier(code) ? code : entry.code,
     type: isIdentifier(type) ? type : entry.type,
     message: exposed && typeof message === 'string' ? message : entry.message

@@ -4,7 +4,7 @@ import { fieldOfError, type AjvErrorLike } from './ajv-messages.js'
 import { ApiError } from './api-error.js'
 import { collectErrors, reportsAllErrors, type ValidatorLike } from './collect-errors.js'
 import { readField } from './safe-read.js'
-import { answerAjvErrors, defaultMaxDetails, defaultValidationStatus, normalizeValidationOptions, type RequestPart, type ValidationSettings } from './validation.js'
+import { answerAjvErrors, defaultMaxDetails, kValidationPart, defaultValidationStatus, normalizeValidationOptions, type RequestPart, type ValidationSettings } from './validation.js'
 
 /**
  * The part of an Ajv instance that `validate()` uses.
@@ -118,7 +118,9 @@ export function validationFailure (schema: object, holder: { data: unknown }, ch
       limit: settings.maxDetails
     })
   const answer = answerAjvErrors(check.errors as AjvErrorLike[], part, settings, collected)
-  return new ApiError(answer.status, answer.message, { code: answer.code, type: answer.type, param: answer.param, details: answer.details })
+  const error = new ApiError(answer.status, answer.message, { code: answer.code, type: answer.type, param: answer.param, details: answer.details })
+  Object.defineProperty(error, kValidationPart, { value: part })
+  return error
 }
 
 /**

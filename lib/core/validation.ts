@@ -1,6 +1,6 @@
 import { describeAjvErrors, type AjvErrorLike } from './ajv-messages.js'
 import type { ErrorDetail } from './api-error.js'
-import { specialCodes } from './codes.js'
+import { specialCodes, type CodeEntry } from './codes.js'
 import type { CollectedErrors } from './collect-errors.js'
 import type { NormalizedError } from './envelope.js'
 import { clip } from './clip.js'
@@ -152,7 +152,7 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
     }
   }
   const status = settings.status[part]
-  const entry = status === 422 ? specialCodes.validationFailed : part === 'body' ? badBody : specialCodes.invalidParameter
+  const entry = validationEntry(status, part)
   if (details.length === 0) {
     return { status, code: entry.code, type: entry.type, message: entry.message }
   }
@@ -165,6 +165,41 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
     param: details[0].field,
     details
   }
+}
+
+/**
+ * The code and type of a schema failure of one part answered with one
+ * status: 422 `validation_failed` / `validation_error`; 400
+ * `validation_failed` / `invalid_request_error` for a body, 400
+ * `invalid_parameter` for another part.
+ *
+ * @example
+ * ```ts
+ * validationEntry(400, 'querystring').code // 'invalid_parameter'
+ * ```
+ */
+export function validationEntry (status: ValidationStatus, part: RequestPart): CodeEntry {
+  return status === 422 ? specialCodes.validationFailed : part === 'body' ? badBody : specialCodes.invalidParameter
+}
+
+/**
+ * Marks the `ApiError` of `validate()` with the part its data came from, so
+ * that the adapter answers it with the status its `validation.status` option
+ * gives that part, as it does a route schema's failure.
+ */
+export const kValidationPart: unique symbol = Symbol.for('error-envelope.validation-part')
+
+/**
+ * The part a `validate()` failure came from, if the value is one.
+ *
+ * @example
+ * ```ts
+ * validationPartOf(error) // 'body'
+ * ```
+ */
+export function validationPartOf (error: object): RequestPart | undefined {
+  const part = (error as { [kValidationPart]?: unknown })[kValidationPart]
+  return PARTS.includes(part as RequestPart) ? part as RequestPart : undefined
 }
 
 // The contract's limits of a detail.

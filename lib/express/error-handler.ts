@@ -27,6 +27,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddlew
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
     recognize: recognizeExpressError,
     // A status set before the error, as `res.status(400); throw new Error('Title too long')`.
     presetStatus: function statusSetOnResponse (res) {
@@ -41,13 +42,20 @@ export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddlew
       return
     }
     const answer = normalizeError(mappedError(settings, error, req), normalizeSettings, res)
-    if (readField(error, 'type') === 'request.aborted' || req.destroyed) {
+    if (readField(error, 'type') === 'request.aborted' || isClientGone(req, res)) {
       // Nobody is left to read an answer.
       logGone(req, settings, answer, error)
       return
     }
     sendEnvelope(req, res, answer, error, settings)
   }
+}
+
+// The connection is gone. Not `req.destroyed`: a request whose body was read
+// to its end is destroyed too (readable streams destroy themselves once
+// ended), while its client still waits for the answer.
+function isClientGone (req: IncomingMessage, res: ServerResponse): boolean {
+  return res.destroyed || req.socket?.destroyed === true
 }
 
 // Headers and part of the body are on the wire: cut the connection, so the

@@ -75,6 +75,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
     recognize: recognizeFastifyError,
     fromValidation: function fromValidation (error, reply) {
       const request = (reply as FastifyReply).request

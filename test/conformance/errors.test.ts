@@ -76,7 +76,7 @@ const cases: Case[] = [
   { name: 'notFound()', path: '/helper/not-found', status: 404, error: { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error', param: 'id' } },
   { name: 'methodNotAllowed()', path: '/helper/method-not-allowed', status: 405, expectHeaders: { allow: 'GET, HEAD' }, error: { code: 'method_not_allowed', message: 'Invoices cannot be deleted', type: 'invalid_request_error' } },
   { name: 'conflict() with its own code', path: '/helper/conflict', status: 409, error: { code: 'email_taken', message: 'Email already registered', type: 'invalid_request_error', param: 'email' } },
-  { name: 'unprocessable() with details', path: '/helper/unprocessable', status: 422, error: { code: 'unprocessable_entity', message: 'Dates are reversed', type: 'validation_error', details: [{ field: 'start', message: 'must be before end' }, { field: 'end', message: 'must be after start' }] } },
+  { name: 'unprocessable() with details', path: '/helper/unprocessable', status: 422, error: { code: 'validation_failed', message: 'Dates are reversed', type: 'validation_error', param: 'start', details: [{ field: 'start', message: 'must be before end' }, { field: 'end', message: 'must be after start' }] } },
   { name: 'tooManyRequests()', path: '/helper/too-many', status: 429, expectHeaders: { 'retry-after': '30' }, error: { code: 'rate_limit_exceeded', message: 'Slow down', type: 'rate_limit_error' } },
   { name: 'internalError()', path: '/helper/internal', status: 500, error: masked },
   { name: 'notImplemented()', path: '/helper/not-implemented', status: 501, error: { code: 'not_implemented', message: 'Exports are coming', type: 'api_error' } },

@@ -124,7 +124,7 @@ for (const [name, start] of [['fastify', startFastify], ['express', startExpress
     const line = errorLine(await linesOfRequest(logs, body.error.request_id))
     t.same(
       { level: line.level, statusCode: line.statusCode, code: line.code, err: line.err, msg: line.msg },
-      { level: 30, statusCode: 409, code: 'conflict', err: { type: 'DatabaseError', code: '23505' }, msg: 'Email already registered' }
+      { level: 30, statusCode: 409, code: 'conflict', err: { type: 'DatabaseError', code: '23505', reason: 'duplicate key value violates unique constraint "users_email_key"' }, msg: 'Email already registered' }
     )
   })
 

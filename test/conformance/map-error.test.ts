@@ -41,6 +41,6 @@ for (const adapter of adapters) {
     }
     await new Promise((resolve) => setTimeout(resolve, 20))
     const logged = logs.find((line) => line.code === 'email_taken')
-    t.match(logged?.err?.message, /duplicate key value/, 'the log line keeps the driver\'s own error')
+    t.match(logged?.err?.reason, /duplicate key value/, 'the log line keeps the driver\'s own error')
   })
 }

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { contractErrors } from '../helper.js'
+import { unprocessable, validate } from '../../index.js'
 import { adapters, type Route } from './adapters.js'
 
 // One schema per part, served by both adapters: the same input gets the
@@ -105,5 +106,46 @@ for (const adapter of adapters) {
         request_id: response.headers.get('x-request-id')
       }
     })
+  })
+
+  t.test(`${adapter.name}: answers a validate() failure with validation.status, as a route schema's`, async (t) => {
+    const inHandler: Route[] = [
+      { method: 'POST', path: '/checked', handler: ({ body }) => validate(widget, body) },
+      { method: 'GET', path: '/checked', handler: ({ query }) => validate(listQuery, query, { part: 'querystring' }) }
+    ]
+    const { base } = await adapter.start(t, [...inHandler, ...routes], { validation: { status: { body: 400, querystring: 422 } } })
+    const sent = JSON.stringify({ name: 'x', email: 'a@example.com' })
+    const details = [{ field: 'name', message: 'must be at least 3 characters' }]
+    for (const path of ['/checked', '/widgets']) {
+      const response = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent })
+      t.equal(response.status, 400, `${path}: the body's status`)
+      const body = await response.json()
+      t.same(contractErrors(body), [])
+      t.same(body, { error: { code: 'validation_failed', message: 'Invalid field name: must be at least 3 characters', type: 'invalid_request_error', param: 'name', details, request_id: response.headers.get('x-request-id') } }, `${path}: whole envelope`)
+    }
+    for (const path of ['/checked', '/widgets']) {
+      const response = await fetch(base + path + '?limit=99')
+      t.equal(response.status, 422, `${path}: the querystring's status`)
+      const body = await response.json()
+      t.same(contractErrors(body), [])
+      t.same(body, { error: { code: 'validation_failed', message: 'Invalid field limit: must be at most 50', type: 'validation_error', param: 'limit', details: [{ field: 'limit', message: 'must be at most 50' }], request_id: response.headers.get('x-request-id') } }, `${path}: whole envelope`)
+    }
+  })
+
+  t.test(`${adapter.name}: unprocessable() with details answers as a schema failure does`, async (t) => {
+    const { base } = await adapter.start(t, [
+      { method: 'POST', path: '/fields', handler: () => { throw unprocessable('Dates are reversed', { details: [{ field: 'start', message: 'must be before end' }, { field: 'end', message: 'must be after start' }] }) } },
+      { method: 'POST', path: '/rule', handler: () => { throw unprocessable('The account is closed') } }
+    ])
+    const fields = await fetch(base + '/fields', { method: 'POST' })
+    const withFields = await fields.json()
+    t.equal(fields.status, 422)
+    t.same(contractErrors(withFields), [])
+    t.same(withFields, { error: { code: 'validation_failed', message: 'Dates are reversed', type: 'validation_error', param: 'start', details: [{ field: 'start', message: 'must be before end' }, { field: 'end', message: 'must be after start' }], request_id: fields.headers.get('x-request-id') } })
+    const rule = await fetch(base + '/rule', { method: 'POST' })
+    const withoutFields = await rule.json()
+    t.equal(rule.status, 422)
+    t.same(contractErrors(withoutFields), [])
+    t.same(withoutFields, { error: { code: 'unprocessable_entity', message: 'The account is closed', type: 'validation_error', request_id: rule.headers.get('x-request-id') } })
   })
 }

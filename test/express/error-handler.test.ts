@@ -90,3 +90,16 @@ t.test('writes nothing to a client that left before its handler failed, and logs
   const lines = logs.filter((line) => line.request_id === 'left-1' && line.code !== undefined)
   t.same(lines.map((line) => [line.level, line.statusCode, line.err?.message]), [[50, 500, 'too late']])
 })
+
+t.test('answers an error thrown after the request body was read to its end, later than the tick it ended in', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.post('/later', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    throw conflict('Email already registered', { param: 'email' })
+  })
+  app.post('/next-later', (_req, _res, next) => { setTimeout(() => { next(notFound('Widget w_9 not found')) }, 5) })
+  const base = await listen()
+  const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@example.com"}' }
+  await assertFetched(t, await fetch(base + '/later', json), 409, { code: 'conflict', message: 'Email already registered', type: 'invalid_request_error', param: 'email' })
+  await assertFetched(t, await fetch(base + '/next-later', json), 404, { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error' })
+})

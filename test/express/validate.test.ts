@@ -36,6 +36,6 @@ t.test('lets handlers use validate() and unprocessable() as on Fastify', async (
   const base = await listen()
   const post = (body: unknown): Promise<Response> => fetch(base + '/rule', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   await assertFetched(t, await post({ start: 'x' }), 422, { code: 'validation_failed', message: 'Invalid field start: must be an integer', type: 'validation_error', param: 'start', details: [{ field: 'start', message: 'must be an integer' }] })
-  await assertFetched(t, await post({ start: 5, end: 1 }), 422, { code: 'unprocessable_entity', message: 'Dates are reversed', type: 'validation_error', details: [{ field: 'start', message: 'must be before end' }] })
+  await assertFetched(t, await post({ start: 5, end: 1 }), 422, { code: 'validation_failed', message: 'Dates are reversed', type: 'validation_error', param: 'start', details: [{ field: 'start', message: 'must be before end' }] })
   t.same(await (await post({ start: '1', end: 2 })).json(), { start: 1, end: 2 })
 })

@@ -104,9 +104,10 @@ const cases: HelperCase[] = [
     }),
     status: 422,
     expected: {
-      code: 'unprocessable_entity',
+      code: 'validation_failed',
       message: 'Email already registered',
       type: 'validation_error',
+      param: 'email',
       details: [{ field: 'email', message: 'is already taken' }, { field: 'name', message: 'is too short' }]
     }
   },

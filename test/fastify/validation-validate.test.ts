@@ -150,7 +150,7 @@ t.test('answers unprocessable() with its details, as a schema failure reads', as
     }
   })
   assertEnvelope(t, await app.inject({ method: 'POST', url: '/users', payload: {} }), 422, {
-    code: 'unprocessable_entity',
+    code: 'validation_failed',
     message: 'Email already registered',
     type: 'validation_error',
     param: 'email',
