@@ -1,6 +1,7 @@
 import { booleanOption, fail, nestedOption, objectOption } from './option-checks.js'
 import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
+import { normalizeNotFoundOptions, type NotFoundOptions, type NotFoundSettings } from './unrouted.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
 
 /** A pino level name. */
@@ -50,6 +51,8 @@ export interface CommonOptions {
    * (a masked 500, unless it is an `ApiError`).
    */
   mapError?: (thrown: unknown, request: any) => unknown
+  /** The code and message of the 404 to a request no route took. */
+  notFound?: NotFoundOptions
 }
 
 /** The common options after checking, with every default filled in. */
@@ -66,6 +69,7 @@ export interface CommonSettings {
   serverErrorLevel: LogLevel
   validation: ValidationSettings
   mapError: ((thrown: unknown, request: unknown) => unknown) | undefined
+  notFound: NotFoundSettings
 }
 
 export const defaultRequestIdHeader = 'x-request-id'
@@ -73,7 +77,7 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError'])
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound'])
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -132,7 +136,8 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     clientErrorLevel: levelOption('logLevels.clientError', logLevels.clientError, defaultClientErrorLevel),
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
     validation: normalizeValidationOptions(given.validation),
-    mapError: functionOption('mapError', given.mapError)
+    mapError: functionOption('mapError', given.mapError),
+    notFound: normalizeNotFoundOptions(given.notFound)
   }
 }
 

@@ -30,7 +30,7 @@ export {
 } from './helpers.js'
 export { errorForLog, type LoggedError } from './log-error.js'
 export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './normalize.js'
-export { STANDARD_METHODS } from './unrouted.js'
+export { STANDARD_METHODS, type NotFoundOptions } from './unrouted.js'
 export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './request-id.js'
 export type { RequestPart, ValidationOptions, ValidationStatus } from './validation.js'
 export { validate, type AjvLike, type ValidateOptions } from './validate.js'

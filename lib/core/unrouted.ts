@@ -1,6 +1,60 @@
+import { isIdentifier } from './api-error.js'
+import { clip } from './clip.js'
 import { codeFor } from './codes.js'
 import type { NormalizedError } from './envelope.js'
-import { fromEntry } from './normalize.js'
+import { fromEntry, MAX_MESSAGE_LENGTH } from './normalize.js'
+import { fail, nestedOption } from './option-checks.js'
+
+/**
+ * How the 404 to a request no route took reads: its `code` (default
+ * `not_found`) and its `message`, fixed or made from the method and the path
+ * (default `No route for GET /x`). The function is called once per method and
+ * path and its answer may be reused: keep it free of side effects.
+ *
+ * @example
+ * ```ts
+ * await app.register(errorEnvelope, {
+ *   notFound: { code: 'route_not_found', message: (method, path) => `${method} ${path} is not part of this API; see https://docs.example.com` }
+ * })
+ * ```
+ */
+export interface NotFoundOptions {
+  /** The code of the 404; the contract's pattern. Default `not_found`. */
+  code?: string
+  /** The message, or a function of the method and path that makes it. */
+  message?: string | ((method: string, path: string) => string)
+}
+
+/** The `notFound` option after checking. */
+export interface NotFoundSettings {
+  code: string
+  message: ((method: string, path: string) => string) | undefined
+}
+
+const NOT_FOUND_KEYS: ReadonlySet<string> = new Set(['code', 'message'])
+
+/**
+ * Checks the `notFound` option.
+ *
+ * @example
+ * ```ts
+ * normalizeNotFoundOptions({ code: 'Route Missing' })
+ * // TypeError: error-envelope option "notFound.code" must be a code of lower-case letters, digits and underscores, instead got "Route Missing"
+ * ```
+ */
+export function normalizeNotFoundOptions (options: unknown): NotFoundSettings {
+  const given = nestedOption('notFound', options, NOT_FOUND_KEYS) as NotFoundOptions
+  const code = given.code ?? codeFor(404).code
+  if (!isIdentifier(code)) fail('notFound.code', 'a code of lower-case letters, digits and underscores', code)
+  const message = given.message
+  if (message === undefined) return { code, message: undefined }
+  if (typeof message === 'string') {
+    if (message === '') fail('notFound.message', 'a non-empty string or a function', message)
+    return { code, message: function fixedMessage () { return message } }
+  }
+  if (typeof message !== 'function') fail('notFound.message', 'a non-empty string or a function', message)
+  return { code, message }
+}
 
 /**
  * The methods whose use on a routed path answers 405 rather than 501
@@ -44,10 +98,25 @@ export function isStandardMethod (method: string): boolean {
  * // { status: 405, code: 'method_not_allowed', message: 'Method DELETE is not allowed for /widgets/1', headers: { allow: 'GET, HEAD' }, ... }
  * ```
  */
-export function unroutedAnswer (method: string, path: string, allow: string): NormalizedError {
-  if (allow === '' || routedFor(allow, method)) return fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+export function unroutedAnswer (method: string, path: string, allow: string, notFound?: NotFoundSettings): NormalizedError {
+  if (allow === '' || routedFor(allow, method)) return notFoundAnswer(method, path, notFound)
   const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
   answer.headers = { allow }
+  return answer
+}
+
+// The 404: the option's code and message when given. A message function
+// that throws, or gives no text, leaves the default message.
+function notFoundAnswer (method: string, path: string, notFound: NotFoundSettings | undefined): NormalizedError {
+  const answer = fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
+  if (notFound === undefined) return answer
+  answer.code = notFound.code
+  if (notFound.message !== undefined) {
+    try {
+      const message: unknown = notFound.message(method, path)
+      if (typeof message === 'string' && message !== '') answer.message = clip(message, MAX_MESSAGE_LENGTH)
+    } catch {}
+  }
   return answer
 }
 

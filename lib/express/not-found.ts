@@ -37,7 +37,7 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
     const methods = new Set<string>()
     collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
     if (methods.has('*')) {
-      sendEnvelope(req, res, unroutedAnswer(method, path, ''), undefined, settings)
+      sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
       return
     }
     const allow = allowValue(methods)
@@ -52,7 +52,7 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
       sendEnvelope(req, res, notImplementedAnswer(method), undefined, settings)
       return
     }
-    sendEnvelope(req, res, unroutedAnswer(method, path, allow), undefined, settings)
+    sendEnvelope(req, res, unroutedAnswer(method, path, allow, settings.notFound), undefined, settings)
   }
 }
 

@@ -41,3 +41,62 @@ export function warnReplacedErrorHandler (fastify: FastifyInstance, installed: u
     done()
   })
 }
+
+/**
+ * Warns once, when the server is ready, naming the routes that were added
+ * before the plugin: Fastify fixed their error handler and hooks when they
+ * were added, so their errors leave in Fastify's own shape (a 5xx with its
+ * real message) and their answers lack the request id header. It also names
+ * the routes added right after a `register()` that was not awaited, which
+ * reach the router before the plugin loads.
+ *
+ * @example
+ * ```ts
+ * app.get('/early', handler)
+ * await app.register(errorEnvelope)
+ * await app.ready()
+ * // warn: error-envelope was registered after these routes were added, ...: GET /early. ...
+ * ```
+ */
+export function warnRoutesBeforePlugin (fastify: FastifyInstance): void {
+  const early = routesOf(fastify.printRoutes()).filter((route) => route.startsWith(`${fastify.prefix}/`) || fastify.prefix === '')
+  if (early.length === 0) return
+  const shown = early.length > MAX_NAMED ? [...early.slice(0, MAX_NAMED), `and ${early.length - MAX_NAMED} more`] : early
+  fastify.addHook('onReady', function warnEarlyRoutes (done) {
+    safeLog(fastify.log, 'warn', {}, `error-envelope was registered after these routes were added, so it cannot answer for them in full (errors in Fastify's shape with a 5xx's real message, or no request id header): ${shown.join(', ')}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`)
+    done()
+  })
+}
+
+const MAX_NAMED = 20
+
+/**
+ * The routes of Fastify's `printRoutes()` tree, as `METHOD /path`: each
+ * line is one node of the radix tree, indented four characters a level, its
+ * methods in brackets; a node's path is its ancestors' segments joined. The
+ * HEAD twin of a GET is left out.
+ *
+ * @example
+ * ```ts
+ * routesOf('└── / (GET, HEAD)\n    └── widgets (POST)\n')
+ * // ['GET /', 'POST /widgets']
+ * ```
+ */
+export function routesOf (tree: string): string[] {
+  const routes: string[] = []
+  const segments: string[] = []
+  for (const line of tree.split('\n')) {
+    const node = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z][A-Z, -]*)\))?(?: \{.*\})?$/u.exec(line)
+    if (node === null) continue
+    const depth = node[1].length / 4
+    segments.length = depth
+    segments.push(node[2])
+    if (node[3] === undefined) continue
+    const methods = node[3].split(', ')
+    for (const method of methods) {
+      if (method === 'HEAD' && methods.includes('GET')) continue
+      routes.push(`${method} ${segments.join('')}`)
+    }
+  }
+  return routes
+}

@@ -75,7 +75,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
         sendEnvelope(request, reply, notImplementedAnswer(method), undefined, settings)
         return
       }
-      const answer = unroutedAnswer(method, path, entry.allow)
+      const answer = unroutedAnswer(method, path, entry.allow, settings.notFound)
       prepared = { answer, head: flatString(envelopeHead(answer)) }
       // Only the standard methods are kept: any token is a method.
       if (standard) entry.byMethod.set(method, prepared)

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { installContractSchema } from './contract-schema.js'
 import { installErrorHandler } from './error-handler.js'
 import { installLogging } from './logging.js'
-import { refuseSecondRegistration, warnReplacedErrorHandler } from './mistakes.js'
+import { refuseSecondRegistration, warnReplacedErrorHandler, warnRoutesBeforePlugin } from './mistakes.js'
 import { installNotFound } from './not-found.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { installRateLimit } from './rate-limit.js'
@@ -19,6 +19,7 @@ import { installSchemaErrorFormatter } from './schema-error-formatter.js'
 export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = async function errorEnvelope (fastify, options) {
   const settings = normalizeOptions(options)
   refuseSecondRegistration(fastify)
+  warnRoutesBeforePlugin(fastify)
   installRequestId(fastify, settings)
   installLogging(fastify)
   warnReplacedErrorHandler(fastify, installErrorHandler(fastify, settings))

@@ -38,7 +38,10 @@ interface Limit extends CountedLimit {
  */
 export function installRateLimit (fastify: FastifyInstance, settings: Settings): RouteShorthandOptions {
   const options = settings.rateLimit
-  if (options === false) return {}
+  if (options === false) {
+    refuseUncountedRouteLimits(fastify)
+    return {}
+  }
   const store = rootStore(fastify, options)
   const globalHook = limitHook(store, 'default', options, options)
   // A route's own limit, by the bucket it counts in: the HEAD twin finds
@@ -63,6 +66,18 @@ export function installRateLimit (fastify: FastifyInstance, settings: Settings):
     route.onRequest = route.onRequest === undefined ? hook : [hook, ...[route.onRequest].flat()]
   })
   return options.global ? { onRequest: globalHook } : {}
+}
+
+// Without the rateLimit option nothing counts a route's config.rateLimit:
+// the route would be silently unlimited. It is refused when the route is
+// added, unless @fastify/rate-limit itself is registered (it decorates the
+// instance with `rateLimit`) and counts it.
+function refuseUncountedRouteLimits (fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', function refuseUncountedRouteLimit (this: FastifyInstance, route: RouteOptions) {
+    const config = route.config?.rateLimit
+    if (config === undefined || config === false || this.hasDecorator('rateLimit')) return
+    throw new TypeError(`error-envelope: config.rateLimit of ${String(route.method)} ${route.url} would not be counted, since the plugin's rateLimit option is not given: register it with rateLimit: { global: false } to limit only the routes that set config.rateLimit, or rateLimit: {} to limit every route`)
+  })
 }
 
 // The bucket of a route's own limit: its method and URL, HEAD counted as

@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { build } from '../helper.js'
 import errorEnvelope from '../../index.js'
+import { routesOf } from '../../lib/fastify/mistakes.js'
 
 const TWICE = 'error-envelope is registered twice on this server; register it once, at the root, before the routes'
 const REPLACED = 'error-envelope\'s error handler was replaced by a later setErrorHandler() on the same instance, so errors leave in that handler\'s shape: remove that call, or make it in a child plugin (app.register(async (child) => { child.setErrorHandler(...) })) for the routes that need it'
@@ -27,4 +28,45 @@ t.test('does not warn for an error handler set in a child plugin', async (t) => 
     routes (app) { app.register(async (child) => { child.setErrorHandler((_error, _request, reply) => { reply.send('mine') }) }) }
   })
   t.same(logs.filter((line) => line.msg === REPLACED), [])
+})
+
+const EARLY = (routes: string): string => `error-envelope was registered after these routes were added, so it cannot answer for them in full (errors in Fastify's shape with a 5xx's real message, or no request id header): ${routes}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`
+
+t.test('warns once at ready, naming the routes added before the plugin, in a child or after a register() not awaited', async (t) => {
+  const { logs } = await build(t, {
+    before (app) {
+      app.get('/early', async () => 'early')
+      app.route({ method: ['PUT', 'PATCH'], url: '/widgets/:id/parts/*', handler: async () => 'parts' })
+      app.register(async (child) => { child.post('/child/notes', async () => 'note') })
+    }
+  })
+  t.same(logs.filter((line) => line.msg?.startsWith('error-envelope was registered after')).map((line) => [line.level, line.msg]),
+    [[40, EARLY('GET /early, PUT /widgets/:id/parts/*, PATCH /widgets/:id/parts/*, POST /child/notes')]])
+
+  const app = Fastify()
+  const lines: string[] = []
+  app.log.warn = ((_bindings: unknown, msg: string) => { lines.push(msg) }) as never
+  t.teardown(() => app.close())
+  app.register(errorEnvelope)
+  app.get('/not-awaited', async () => 'late')
+  await app.ready()
+  t.same(lines, [EARLY('GET /not-awaited')])
+})
+
+t.test('does not warn when every route comes after the plugin', async (t) => {
+  const { logs } = await build(t, { routes (app) { app.get('/late', async () => 'late') } })
+  t.same(logs.filter((line) => line.msg?.startsWith('error-envelope was registered after')), [])
+})
+
+t.test('names at most 20 routes', async (t) => {
+  const { logs } = await build(t, { before (app) { for (let i = 0; i < 25; i++) app.get(`/r${String(i).padStart(2, '0')}`, async () => i) } })
+  const [line] = logs.filter((line) => line.msg?.startsWith('error-envelope was registered after'))
+  t.match(line.msg, /GET \/r19, and 5 more\. Register/)
+  t.notMatch(line.msg, /\/r20/)
+})
+
+t.test('reads the routes of the router\'s tree, with constraints and without the HEAD twin of a GET', async (t) => {
+  t.same(routesOf('└── / (GET, HEAD)\n    ├── widgets (POST)\n    │   └── /:id (DELETE) {"version":"1.2.0"}\n    └── files/\n        └── * (HEAD)\n'),
+    ['GET /', 'POST /widgets', 'DELETE /widgets/:id', 'HEAD /files/*'])
+  t.same(routesOf('(empty tree)\n'), [])
 })

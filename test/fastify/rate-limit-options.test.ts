@@ -1,5 +1,6 @@
 import Fastify from 'fastify'
 import t from 'tap'
+import rateLimit from '@fastify/rate-limit'
 import errorEnvelope from '../../index.js'
 import { normalizeRateLimitOptions } from '../../lib/fastify/rate-limit-options.js'
 
@@ -74,10 +75,23 @@ for (const [config, message] of wrongRoutes) {
   })
 }
 
-t.test('leaves config.rateLimit to others when the plugin\'s rateLimit is off', async (t) => {
+t.test('refuses a route\'s config.rateLimit that nothing would count, saying which option to give', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(errorEnvelope)
-  app.get('/search', { config: { rateLimit: { hook: 'preHandler' } } }, async () => 'x')
+  t.throws(() => app.get('/search', { config: { rateLimit: { max: 10 } } }, async () => 'x'), new TypeError(
+    'error-envelope: config.rateLimit of GET /search would not be counted, since the plugin\'s rateLimit option is not given: register it with rateLimit: { global: false } to limit only the routes that set config.rateLimit, or rateLimit: {} to limit every route'
+  ))
+  app.get('/health', { config: { rateLimit: false } }, async () => 'ok')
+  t.equal((await app.inject('/health')).statusCode, 200, 'config.rateLimit: false is no limit to count')
+})
+
+t.test('leaves config.rateLimit to @fastify/rate-limit when the plugin\'s rateLimit is off and it is registered', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  await app.register(rateLimit, { global: false })
+  app.get('/search', { config: { rateLimit: { max: 1, timeWindow: 60_000 } } }, async () => 'x')
   t.equal((await app.inject('/search')).statusCode, 200)
+  t.equal((await app.inject('/search')).statusCode, 429, '@fastify/rate-limit counts it')
 })
