@@ -16,7 +16,7 @@ import { errorEnvelopePlugin } from './lib/fastify/plugin.js'
  * app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
  * ```
  */
-export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '5.x', name: 'error-envelope' })
+export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '>=5.12.1 <6', name: 'error-envelope' })
 export default errorEnvelope
 
 export * from './lib/core/public.js'

@@ -30,6 +30,20 @@ const TSCONFIG = JSON.stringify({
   compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false }
 })
 
+// The lowest release the peer range allows, tested as the newest is.
+const LOWEST_FASTIFY = '5.12.1'
+
+const FASTIFY_APP = `import Fastify from 'fastify'
+import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
+
+const app = Fastify({ ...serverOptions() })
+await app.register(errorEnvelope)
+app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+const response = await app.inject('/widgets/w_1')
+process.stdout.write(JSON.stringify({ status: response.statusCode, id: response.headers['x-request-id'], body: response.json() }))
+await app.close()
+`
+
 const flavours = [
   {
     framework: 'express@5',
@@ -53,21 +67,12 @@ const server = app.listen(0, '127.0.0.1', async () => {
 })
 `
   },
-  {
-    framework: 'fastify@5',
-    types: [],
+  ...['fastify@5', `fastify@${LOWEST_FASTIFY}`].map((framework) => ({
+    framework,
+    types: [] as string[],
     absent: 'express',
-    source: `import Fastify from 'fastify'
-import errorEnvelope, { notFound, serverOptions } from 'error-envelope'
-
-const app = Fastify({ ...serverOptions() })
-await app.register(errorEnvelope)
-app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
-const response = await app.inject('/widgets/w_1')
-process.stdout.write(JSON.stringify({ status: response.statusCode, id: response.headers['x-request-id'], body: response.json() }))
-await app.close()
-`
-  }
+    source: FASTIFY_APP
+  }))
 ]
 
 t.test('installs from the packed tarball into an empty project and runs with one framework only', async (t) => {
@@ -92,4 +97,22 @@ t.test('installs from the packed tarball into an empty project and runs with one
       t.same(report.body, { error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: report.id } })
     })
   }
+
+  t.test('on a Fastify older than the peer range, fails at registration and in serverOptions() saying which release it needs', async (t) => {
+    const project = mkdtempSync(join(tmpdir(), 'error-envelope-old-'))
+    t.teardown(() => rmSync(project, { recursive: true, force: true }))
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', '--legacy-peer-deps', tarball, 'fastify@5.0.0'], project)
+    writeFileSync(join(project, 'app.mjs'), `import Fastify from 'fastify'
+import errorEnvelope, { serverOptions } from 'error-envelope'
+const seen = []
+try { serverOptions() } catch (error) { seen.push(error.message) }
+try { await Fastify().register(errorEnvelope).ready() } catch (error) { seen.push(error.message) }
+process.stdout.write(JSON.stringify(seen))
+`)
+    t.same(JSON.parse(run(process.execPath, ['app.mjs'], project)), [
+      'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)',
+      "fastify-plugin: error-envelope - expected '>=5.12.1 <6' fastify version, '5.0.0' is installed"
+    ])
+  })
 })

@@ -1,4 +1,5 @@
-import { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify'
+import * as fastifyExports from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { codeFor } from '../core/codes.js'
@@ -55,9 +56,18 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
       answerClientError(error, socket, settings, this?.log)
     },
     genReqId: requestIdGenerator(settings),
-    logController: new EnvelopeLogController({ requestIdLogLabel: 'request_id' })
+    logController: envelopeLogController()
   }
 }
+
+/**
+ * The message of the error an older Fastify gets: the plugin and
+ * `serverOptions()` need Fastify's `LogController`, added in 5.12 (and the
+ * content-type parsing fixes of 5.12.1).
+ */
+export const OLD_FASTIFY = 'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)'
+
+let EnvelopeLogController: (new (options: { requestIdLogLabel: string }) => LogController) | undefined
 
 /**
  * Fastify's log controller with the request id under `request_id`, which
@@ -65,22 +75,42 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
  * `serverOptions()`: once a controller is passed, Fastify reads that choice
  * from the controller alone (fastify 5.12 lib/logger-factory.js
  * `createLogController`), and the user's would be lost. It is read from the
- * server's `initialConfig` on the first request of each server.
+ * server's `initialConfig` on the first request of each server. The class is
+ * made on first use, so that loading the package on an older Fastify fails
+ * with a message saying so rather than a missing export.
  */
-class EnvelopeLogController extends LogController {
-  #server: unknown = undefined
-  #disabled: unknown = false
+function envelopeLogController (): LogController {
+  EnvelopeLogController ??= logControllerClass()
+  return new EnvelopeLogController({ requestIdLogLabel: 'request_id' })
+}
 
-  override isLogDisabled (request: FastifyRequest): boolean {
-    const server = request.server
-    if (server !== this.#server) {
-      this.#server = server
-      this.#disabled = server.initialConfig.disableRequestLogging
+/**
+ * The log controller class, made on the `LogController` of Fastify's
+ * exports; an older Fastify has none.
+ *
+ * @example
+ * ```ts
+ * logControllerClass({}) // Error: error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)
+ * ```
+ */
+export function logControllerClass (from: object = fastifyExports): new (options: { requestIdLogLabel: string }) => LogController {
+  const Base = (from as { LogController?: typeof LogController }).LogController
+  if (typeof Base !== 'function') throw new Error(OLD_FASTIFY)
+  return class EnvelopeLogController extends Base {
+    #server: unknown = undefined
+    #disabled: unknown = false
+
+    override isLogDisabled (request: FastifyRequest): boolean {
+      const server = request.server
+      if (server !== this.#server) {
+        this.#server = server
+        this.#disabled = server.initialConfig.disableRequestLogging
+      }
+      const disabled = this.#disabled
+      if (disabled === true) return true
+      if (typeof disabled === 'function') return disabled(request) === true
+      return super.isLogDisabled(request)
     }
-    const disabled = this.#disabled
-    if (disabled === true) return true
-    if (typeof disabled === 'function') return disabled(request) === true
-    return super.isLogDisabled(request)
   }
 }
 

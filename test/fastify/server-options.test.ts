@@ -4,6 +4,7 @@ import type { FastifyServerOptions } from 'fastify'
 import { assertEnvelope, build, contractErrors, linesOf } from '../helper.js'
 import { listen, rawRequest, type RawResponse } from '../fixtures/raw-http.js'
 import { serverOptions } from '../../index.js'
+import { logControllerClass, OLD_FASTIFY } from '../../lib/fastify/server-options.js'
 
 const GENERATED = /^req_[A-Za-z0-9_-]{20}$/
 const ok = async (): Promise<{ ok: true }> => ({ ok: true })
@@ -111,4 +112,10 @@ t.test('answers with Fastify\'s own shapes without serverOptions()', async (t) =
   const long = await app.inject('/widgets/' + 'a'.repeat(11))
   t.equal(long.statusCode, 414)
   t.same(long.json(), { error: 'Bad Request', code: 'FST_ERR_MAX_PARAM_LENGTH', message: `'/widgets/${'a'.repeat(11)}' is exceeding the max param length`, statusCode: 414 })
+})
+
+t.test('says which Fastify release it needs when Fastify has no LogController', async (t) => {
+  t.throws(() => logControllerClass({}), new Error('error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)'))
+  t.equal(OLD_FASTIFY, 'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)')
+  t.equal(typeof logControllerClass(), 'function', 'the installed Fastify has one')
 })
