@@ -1,6 +1,6 @@
 import t from 'tap'
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -43,6 +43,14 @@ const response = await app.inject('/widgets/w_1')
 process.stdout.write(JSON.stringify({ status: response.statusCode, id: response.headers['x-request-id'], body: response.json() }))
 await app.close()
 `
+
+// The README's getting-started example and the curl lines shown after it.
+const readme = readFileSync(join(root, 'README.md'), 'utf8')
+const gettingStarted = {
+  code: /<!-- getting-started:start -->\n```ts\n([\s\S]*?)```\n<!-- getting-started:end -->/.exec(readme)?.[1] ?? '',
+  curls: [...readme.matchAll(/^curl -i (?:-X (\w+) )?localhost:3000(\S*)\s+# (\d{3})/gm)]
+    .map((match) => ({ method: match[1] ?? 'GET', path: match[2], status: Number(match[3]) }))
+}
 
 const flavours = [
   {
@@ -97,6 +105,37 @@ t.test('installs from the packed tarball into an empty project and runs with one
       t.same(report.body, { error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: report.id } })
     })
   }
+
+  t.test('the README\'s getting-started example, installed as the README says, compiles, runs and answers its curl lines', async (t) => {
+    const project = mkdtempSync(join(tmpdir(), 'error-envelope-start-'))
+    t.teardown(() => rmSync(project, { recursive: true, force: true }))
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
+    // "npm install error-envelope fastify", and the types a TypeScript project has.
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify', '@types/node@22'], project)
+    writeFileSync(join(project, 'app.ts'), gettingStarted.code)
+    writeFileSync(join(project, 'tsconfig.json'), TSCONFIG)
+    t.equal(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), '', 'tsc reports nothing')
+    const server = spawn(process.execPath, ['app.ts'], { cwd: project, env: { ...childEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
+    t.teardown(() => { server.kill() })
+    const base = await new Promise<string>((resolve, reject) => {
+      let seen = ''
+      server.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString()
+        const found = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(seen)
+        if (found !== null) resolve(found[1])
+      })
+      server.once('exit', () => { reject(new Error(`the example stopped: ${seen}`)) })
+    })
+    t.ok(gettingStarted.curls.length >= 3, 'the README shows what to try')
+    for (const { method, path, status } of gettingStarted.curls) {
+      const response = await fetch(base + path, { method })
+      t.equal(response.status, status, `${method} ${path}`)
+      t.same(contractErrors(await response.json()), [], `${method} ${path}: the envelope`)
+    }
+    const widget = await fetch(base + '/widgets/w_1')
+    t.same(await widget.json(), { id: 'w_1', name: 'Sprocket' })
+    t.match(widget.headers.get('x-request-id'), /^req_/)
+  })
 
   t.test('on a Fastify older than the peer range, fails at registration and in serverOptions() saying which release it needs', async (t) => {
     const project = mkdtempSync(join(tmpdir(), 'error-envelope-old-'))
