@@ -21,5 +21,5 @@ export default errorEnvelope
 
 export * from './lib/core/public.js'
 export type { ErrorEnvelopeOptions } from './lib/fastify/options.js'
-export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/fastify/rate-limit-options.js'
+export { routeRateLimit, type RateLimitHeaders, type RateLimitKeyGenerator, type RateLimitOptions, type RateLimitRedis, type RouteRateLimit } from './lib/fastify/rate-limit-options.js'
 export { serverOptions, type EnvelopeServerOptions } from './lib/fastify/server-options.js'

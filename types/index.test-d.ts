@@ -12,6 +12,7 @@ import errorEnvelope, {
   methodNotAllowed,
   notFound,
   notImplemented,
+  routeRateLimit,
   serverOptions,
   serviceUnavailable,
   tooManyRequests,
@@ -160,6 +161,18 @@ const wrongMax: ErrorEnvelopeOptions = { validation: { maxDetails: '10' } }
 // @ts-expect-error rateLimit is options or false
 const wrongRateLimit: ErrorEnvelopeOptions = { rateLimit: true }
 
+// A route's own limit, typed as the plugin reads it.
+spread.get('/search', { config: { rateLimit: routeRateLimit({ max: 10, timeWindow: '1 minute', ban: 2, keyGenerator: (request) => request.ip }) } }, async () => 'hits')
+// @ts-expect-error a misspelled field
+routeRateLimit({ maxx: 10 })
+// @ts-expect-error max is a number, not a function
+routeRateLimit({ max: () => 10 })
+// @ts-expect-error hook is @fastify/rate-limit's own, which the plugin does not take
+routeRateLimit({ hook: 'preHandler' })
+const noNotFound: ErrorEnvelopeOptions = { notFound: { code: 'route_not_found', message: (method, path) => `${method} ${path} is not here` } }
+// @ts-expect-error notFound.message is a string or a function of the method and path
+const wrongNotFound: ErrorEnvelopeOptions = { notFound: { message: 404 } }
+
 // Exported, so that every value above counts as used.
 export {
   narrowed,
@@ -185,5 +198,7 @@ export {
   wrongTrust,
   wrongName,
   wrongMax,
-  wrongRateLimit
+  wrongRateLimit,
+  noNotFound,
+  wrongNotFound
 }

@@ -2,6 +2,8 @@ import type { RateLimitOptions as RouteRateLimitConfig } from '@fastify/rate-lim
 import type { FastifyRequest } from 'fastify'
 import type { RateLimitKeyGenerator as CoreKeyGenerator, RateLimitOptions as CoreRateLimitOptions } from '../core/rate-limit-options.js'
 
+import { defaultMax, defaultTimeWindow, normalizeRouteRateLimit, type LimitSettings } from '../core/rate-limit-options.js'
+
 export { normalizeRateLimitOptions, normalizeRouteRateLimit } from '../core/rate-limit-options.js'
 export type { LimitSettings, RateLimitHeaders, RateLimitRedis, RateLimitSettings } from '../core/rate-limit-options.js'
 
@@ -45,3 +47,40 @@ export type RateLimitKeyGenerator = CoreKeyGenerator<FastifyRequest>
  * ```
  */
 export type RateLimitOptions = CoreRateLimitOptions<FastifyRequest>
+
+/**
+ * A route's own limit, as the plugin reads `config.rateLimit`: what it
+ * leaves out comes from the global `rateLimit` option.
+ */
+export interface RouteRateLimit {
+  /** Requests per window. */
+  max?: number
+  /** Milliseconds, or a duration such as `'1 minute'`. */
+  timeWindow?: number | string
+  /** Requests past `max` after which the key is answered 403 until its window ends. */
+  ban?: number
+  /** The bucket of a request. */
+  keyGenerator?: RateLimitKeyGenerator
+}
+
+const routeDefaults: LimitSettings = { max: defaultMax, timeWindow: defaultTimeWindow, ban: -1, keyGenerator: undefined }
+
+/**
+ * A route's `config.rateLimit`, typed as the plugin reads it and checked
+ * when called: Fastify types a route's `config` from what is written, so a
+ * misspelled field (`maxx`) or a function for `max` compiles in a plain
+ * object, and fails only when the route is added.
+ *
+ * @example
+ * ```ts
+ * import { routeRateLimit } from 'error-envelope'
+ * app.get('/search', { config: { rateLimit: routeRateLimit({ max: 10, timeWindow: '1 minute' }) } }, search)
+ * ```
+ */
+export function routeRateLimit (limit: RouteRateLimit): RouteRateLimitConfig {
+  normalizeRouteRateLimit(limit, 'routeRateLimit()', routeDefaults)
+  // The type Fastify's route config has for the key (@fastify/rate-limit's);
+  // its key generator may not return undefined, this one may (the client IP
+  // is then the key).
+  return limit as RouteRateLimitConfig
+}

@@ -1,7 +1,8 @@
 import Fastify from 'fastify'
 import t from 'tap'
 import rateLimit from '@fastify/rate-limit'
-import errorEnvelope from '../../index.js'
+import errorEnvelope, { routeRateLimit } from '../../index.js'
+import { assertEnvelope, contractErrors } from '../helper.js'
 import { normalizeRateLimitOptions } from '../../lib/fastify/rate-limit-options.js'
 
 const redis = { defineCommand () {} }
@@ -93,5 +94,18 @@ t.test('leaves config.rateLimit to @fastify/rate-limit when the plugin\'s rateLi
   await app.register(rateLimit, { global: false })
   app.get('/search', { config: { rateLimit: { max: 1, timeWindow: 60_000 } } }, async () => 'x')
   t.equal((await app.inject('/search')).statusCode, 200)
-  t.equal((await app.inject('/search')).statusCode, 429, '@fastify/rate-limit counts it')
+  const limited = await app.inject('/search')
+  t.equal(limited.statusCode, 429, '@fastify/rate-limit counts it')
+  t.same(contractErrors(limited.json()), [], 'and its 429 is answered in the envelope')
+})
+
+t.test('routeRateLimit() checks a route\'s limit when called, and the route counts it', async (t) => {
+  t.throws(() => routeRateLimit({ max: 0 }), new TypeError('error-envelope option "config.rateLimit of routeRateLimit().max" must be a positive integer, instead got 0'))
+  t.throws(() => routeRateLimit({ maxx: 1 } as never), new TypeError('error-envelope does not know the option "config.rateLimit of routeRateLimit().maxx"; known options: max, timeWindow, ban, keyGenerator'))
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope, { rateLimit: { global: false } })
+  app.get('/search', { config: { rateLimit: routeRateLimit({ max: 1, timeWindow: '1 minute' }) } }, async () => 'x')
+  t.equal((await app.inject('/search')).statusCode, 200)
+  assertEnvelope(t, await app.inject('/search'), 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' })
 })
