@@ -181,8 +181,8 @@ t.test('the packed package', async (t) => {
     t.equal(manifest.exports['./envelope.schema.json'], './contract/envelope.schema.json')
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/envelope.schema.json'), 'utf8')).$id, 'urn:error-envelope:envelope')
     // express-rate-limit and rate-limit-redis count the Express adapter's limits only.
-    t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1' })
-    t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true } })
+    t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1', ioredis: '^5.0.0 || ^6.0.0' })
+    t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true }, ioredis: { optional: true } })
   })
 
   t.test('loads with require and answers a thrown helper with the envelope', async (t) => {

@@ -32,6 +32,7 @@ export interface NotFoundSettings {
 }
 
 const NOT_FOUND_KEYS: ReadonlySet<string> = new Set(['code', 'message'])
+const defaultNotFound: NotFoundSettings = Object.freeze({ code: codeFor(404).code, message: undefined })
 
 /**
  * Checks the `notFound` option.
@@ -98,7 +99,7 @@ export function isStandardMethod (method: string): boolean {
  * // { status: 405, code: 'method_not_allowed', message: 'Method DELETE is not allowed for /widgets/1', headers: { allow: 'GET, HEAD' }, ... }
  * ```
  */
-export function unroutedAnswer (method: string, path: string, allow: string, notFound?: NotFoundSettings): NormalizedError {
+export function unroutedAnswer (method: string, path: string, allow: string, notFound: NotFoundSettings = defaultNotFound): NormalizedError {
   if (allow === '' || routedFor(allow, method)) return notFoundAnswer(method, path, notFound)
   const answer = fromEntry(codeFor(405), `Method ${method} is not allowed for ${describePath(path)}`)
   answer.headers = { allow }
@@ -107,9 +108,8 @@ export function unroutedAnswer (method: string, path: string, allow: string, not
 
 // The 404: the option's code and message when given. A message function
 // that throws, or gives no text, leaves the default message.
-function notFoundAnswer (method: string, path: string, notFound: NotFoundSettings | undefined): NormalizedError {
+function notFoundAnswer (method: string, path: string, notFound: NotFoundSettings): NormalizedError {
   const answer = fromEntry(codeFor(404), `No route for ${method} ${describePath(path)}`)
-  if (notFound === undefined) return answer
   answer.code = notFound.code
   if (notFound.message !== undefined) {
     try {
