@@ -1,9 +1,10 @@
 import t from 'tap'
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { contractErrors } from './helper.js'
 
@@ -50,6 +51,24 @@ const gettingStarted = {
   code: /<!-- getting-started:start -->\n```ts\n([\s\S]*?)```\n<!-- getting-started:end -->/.exec(readme)?.[1] ?? '',
   curls: [...readme.matchAll(/^curl -i (?:-X (\w+) )?localhost:3000(\S*)\s+# (\d{3})/gm)]
     .map((match) => ({ method: match[1] ?? 'GET', path: match[2], status: Number(match[3]) }))
+}
+
+// The demo's curl lines in the README.
+const demoCurls = [...readme.matchAll(/^curl -i (?:-X (\w+) )?http:\/\/127\.0\.0\.1:3000(\S*)\s+# (\d{3})/gm)]
+  .map((match) => ({ method: match[1] ?? 'GET', path: match[2], status: Number(match[3]) }))
+
+// The address a Fastify server started as a child process listens at, from
+// its "Server listening at" log line.
+function listeningAt (child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let seen = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      const found = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(seen)
+      if (found !== null) resolve(found[1])
+    })
+    child.once('exit', () => { reject(new Error(`the server stopped: ${seen}`)) })
+  })
 }
 
 const flavours = [
@@ -117,15 +136,7 @@ t.test('installs from the packed tarball into an empty project and runs with one
     t.equal(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), '', 'tsc reports nothing')
     const server = spawn(process.execPath, ['app.ts'], { cwd: project, env: { ...childEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
     t.teardown(() => { server.kill() })
-    const base = await new Promise<string>((resolve, reject) => {
-      let seen = ''
-      server.stdout.on('data', (chunk: Buffer) => {
-        seen += chunk.toString()
-        const found = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(seen)
-        if (found !== null) resolve(found[1])
-      })
-      server.once('exit', () => { reject(new Error(`the example stopped: ${seen}`)) })
-    })
+    const base = await listeningAt(server)
     t.ok(gettingStarted.curls.length >= 3, 'the README shows what to try')
     for (const { method, path, status } of gettingStarted.curls) {
       const response = await fetch(base + path, { method })
@@ -135,6 +146,23 @@ t.test('installs from the packed tarball into an empty project and runs with one
     const widget = await fetch(base + '/widgets/w_1')
     t.same(await widget.json(), { id: 'w_1', name: 'Sprocket' })
     t.match(widget.headers.get('x-request-id'), /^req_/)
+  })
+
+  t.test('the demo answers each curl line the README shows with the status its comment says', async (t) => {
+    const project = mkdtempSync(join(tmpdir(), 'error-envelope-demo-'))
+    t.teardown(() => rmSync(project, { recursive: true, force: true }))
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'demo', private: true, type: 'module' }))
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify'], project)
+    copyFileSync(join(root, 'examples', 'demo.mjs'), join(project, 'demo.mjs'))
+    const demo = spawn(process.execPath, ['demo.mjs'], { cwd: project, env: { ...childEnv, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] })
+    t.teardown(() => { demo.kill() })
+    const base = await listeningAt(demo)
+    t.ok(demoCurls.length >= 3, 'the README shows the demo\'s curl lines')
+    for (const { method, path, status } of demoCurls) {
+      const response = await fetch(base + path, { method })
+      t.equal(response.status, status, `${method} ${path}`)
+      t.same(contractErrors(await response.json()), [], `${method} ${path}: the envelope`)
+    }
   })
 
   t.test('on a Fastify older than the peer range, fails at registration and in serverOptions() saying which release it needs', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -10,9 +10,10 @@ import * as expressEntry from '../express.js'
 
 // Every code block of the README is checked, so that the guide cannot drift
 // from the package: TypeScript blocks compile against the built package,
-// JSON blocks parse (and an error body satisfies the contract), shell blocks
-// run only this package's scripts and install only packages it names, and
-// the demo's curl lines answer the status their comment says.
+// JSON blocks parse (and an error body satisfies the contract), and shell
+// blocks run only this package's scripts and install only packages it
+// names. The getting-started example and the demo's curl lines are run by
+// the packed-tarball test, as a user runs them.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
@@ -158,33 +159,5 @@ t.test('every shell line runs one of this package\'s scripts, installs packages 
         }
       }
     }
-  }
-})
-
-t.test('the demo answers each of its curl lines with the status its comment says', async (t) => {
-  const block = blocks.find((block) => block.lang === 'sh' && block.code.startsWith('curl -i http://127.0.0.1:3000'))
-  t.ok(block, 'the README shows the demo\'s curl lines')
-  // The demo runs as a user runs it: outside the test runner's coverage.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info' }
-  delete env.NODE_OPTIONS
-  delete env.NODE_V8_COVERAGE
-  const demo = spawn(process.execPath, [join(root, 'examples', 'demo.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
-  t.teardown(() => { demo.kill() })
-  const base = await new Promise<string>((resolve, reject) => {
-    let seen = ''
-    demo.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString()
-      const found = /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/.exec(seen)
-      if (found !== null) resolve(found[1])
-    })
-    demo.once('exit', () => { reject(new Error(`the demo stopped: ${seen}`)) })
-  })
-  for (const line of (block as Block).code.split('\n')) {
-    const curl = /^curl -i (?:-X (\w+) )?http:\/\/127\.0\.0\.1:3000(\S*)\s+# (\d{3})/.exec(line)
-    t.ok(curl, `"${line}" names a method, a path and a status`)
-    if (curl === null) continue
-    const response = await fetch(base + curl[2], { method: curl[1] ?? 'GET' })
-    t.equal(response.status, Number(curl[3]), line)
-    t.same(contractErrors(await response.json()), [], `${line}: the envelope`)
   }
 })
