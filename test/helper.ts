@@ -62,6 +62,18 @@ export async function build (t: Test, options: BuildOptions = {}): Promise<TestA
   return { app, logs }
 }
 
+/** The problem details contract (RFC 9457 as the package writes it), and its copy. */
+export const sharedProblemPath = join(here, '..', '..', 'shared', 'contract', 'problem.schema.json')
+export const copiedProblemPath = join(here, '..', 'contract', 'problem.schema.json')
+const problemContract = JSON.parse(readFileSync(existsSync(sharedProblemPath) ? sharedProblemPath : copiedProblemPath, 'utf8'))
+const validateProblem = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(problemContract)
+
+/** Problem contract violations of a parsed body, or an empty list. */
+export function problemErrors (body: unknown): string[] {
+  if (validateProblem(body)) return []
+  return (validateProblem.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`)
+}
+
 /** Contract violations of a parsed body, or an empty list. */
 export function contractErrors (body: unknown): string[] {
   if (validateContract(body)) return []

@@ -155,7 +155,7 @@ t.test('the packed package', async (t) => {
   t.teardown(() => rmSync(packed.scratch, { recursive: true, force: true }))
 
   t.test('ships dist/, the contract, README.md, CHANGELOG.md, LICENSE and package.json only', async (t) => {
-    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json'].includes(path) || path.startsWith('dist/')
+    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json', 'contract/problem.schema.json'].includes(path) || path.startsWith('dist/')
     t.same(packed.files.filter((path) => !allowed(path)), [], 'files outside the whitelist')
     t.same(packed.files.filter((path) => /(^|\/)(test|tests|types|lib|examples|bench|scripts|\.ci)\//.test(path) && !path.startsWith('dist/')), [])
     t.same(packed.files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts')), [], 'no TypeScript sources')
@@ -180,6 +180,8 @@ t.test('the packed package', async (t) => {
     t.match(readFileSync(join(packed.installed, 'dist/esm/index.d.ts'), 'utf8'), /@example/, 'declarations keep their doc comments')
     t.equal(manifest.exports['./envelope.schema.json'], './contract/envelope.schema.json')
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/envelope.schema.json'), 'utf8')).$id, 'urn:error-envelope:envelope')
+    t.equal(manifest.exports['./problem.schema.json'], './contract/problem.schema.json')
+    t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/problem.schema.json'), 'utf8')).$id, 'urn:error-envelope:problem')
     // express-rate-limit and rate-limit-redis count the Express adapter's limits only.
     t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1', ioredis: '^5.0.0 || ^6.0.0' })
     t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true }, ioredis: { optional: true } })

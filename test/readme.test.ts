@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { contractErrors } from './helper.js'
+import { contractErrors, problemErrors } from './helper.js'
 import * as fastifyEntry from '../index.js'
 import * as expressEntry from '../express.js'
 
@@ -113,7 +113,7 @@ t.test('every TypeScript block compiles against the package', async (t) => {
   t.equal(output.replaceAll(dir + '/', '').replace(/line-(\d+)\.ts\((\d+)/g, (_all, line: string, row: string) => `README.md(${Number(line) + Number(row)}`), '', 'tsc reports nothing (lines are the README\'s)')
 })
 
-t.test('every JSON block parses, and every error body in one satisfies the contract', async (t) => {
+t.test('every JSON block parses, and every error body in one satisfies its contract', async (t) => {
   const json = blocks.filter((block) => block.lang === 'json' || block.lang === 'http')
   for (const block of json) {
     const text = block.lang === 'http' ? block.code.slice(block.code.indexOf('\n\n') + 2) : block.code
@@ -124,6 +124,9 @@ t.test('every JSON block parses, and every error body in one satisfies the contr
       if (typeof value === 'object' && value !== null && 'error' in value) {
         const envelope = value as { error: Record<string, unknown> }
         t.same(contractErrors({ ...envelope, error: { ...envelope.error, request_id: 'req_Zq3xV8pL1mK9sT2wB6nR' } }), [], `line ${block.line}: the envelope satisfies the contract`)
+      }
+      if (typeof value === 'object' && value !== null && 'detail' in value && 'status' in value) {
+        t.same(problemErrors(value), [], `line ${block.line}: the problem details satisfy the problem contract`)
       }
     }
   }

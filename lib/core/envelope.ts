@@ -1,4 +1,5 @@
 import type { ErrorDetail } from './api-error.js'
+import type { RequestPart } from './field-path.js'
 
 /**
  * An error as it will be answered, whatever was thrown: the output of
@@ -19,6 +20,8 @@ export interface NormalizedError {
   message: string
   param?: string
   details?: ErrorDetail[]
+  /** The part of the request the `details` are about, when the package knows it (schema failures). */
+  part?: RequestPart
   /** Headers to send, already filtered and checked. */
   headers?: Record<string, string>
 }

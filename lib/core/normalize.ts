@@ -187,12 +187,14 @@ function fromApiError (thrown: ApiError, settings: NormalizeSettings): Normalize
   }
   const exposed = expose === true || settings.exposeServerErrors === true
   const entry = codeFor(answered)
-  return finish({
+  const answer = finish({
     status: answered,
     code: isIdentifier(code) ? code : entry.code,
     type: isIdentifier(type) ? type : entry.type,
     message: exposed && typeof message === 'string' ? message : entry.message
   }, param, details, headers, settings)
+  if (part !== undefined) answer.part = part
+  return answer
 }
 
 function fromBoom (thrown: object, settings: NormalizeSettings): NormalizedError {

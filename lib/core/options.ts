@@ -1,6 +1,7 @@
 import { booleanOption, fail, nestedOption, objectOption } from './option-checks.js'
 import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
+import { formatOption, type ErrorFormat } from './problem.js'
 import { normalizeNotFoundOptions, type NotFoundOptions, type NotFoundSettings } from './unrouted.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
 
@@ -53,6 +54,12 @@ export interface CommonOptions {
   mapError?: (thrown: unknown, request: any) => unknown
   /** The code and message of the 404 to a request no route took. */
   notFound?: NotFoundOptions
+  /**
+   * How error answers are written: `'envelope'` (default), `'problem'` (RFC
+   * 9457 `application/problem+json`), or `'negotiate'` (problem details when
+   * the request's `Accept` prefers them).
+   */
+  format?: ErrorFormat
 }
 
 /** The common options after checking, with every default filled in. */
@@ -70,6 +77,7 @@ export interface CommonSettings {
   validation: ValidationSettings
   mapError: ((thrown: unknown, request: unknown) => unknown) | undefined
   notFound: NotFoundSettings
+  format: ErrorFormat
 }
 
 export const defaultRequestIdHeader = 'x-request-id'
@@ -77,7 +85,7 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound'])
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format'])
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -137,7 +145,8 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
     validation: normalizeValidationOptions(given.validation),
     mapError: functionOption('mapError', given.mapError),
-    notFound: normalizeNotFoundOptions(given.notFound)
+    notFound: normalizeNotFoundOptions(given.notFound),
+    format: formatOption(given.format)
   }
 }
 

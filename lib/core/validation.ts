@@ -158,6 +158,7 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
   }
   const failed = seen.size
   return {
+    part,
     status,
     code: entry.code,
     type: entry.type,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { codeFor } from '../core/codes.js'
-import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import type { NormalizedError } from '../core/envelope.js'
+import { errorBody, varyAccept } from '../core/problem.js'
 import { beforeResponseDone } from '../core/response-done.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry } from '../core/normalize.js'
@@ -8,9 +9,6 @@ import { isLogger } from './logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import type { EnvelopeRequest } from './types.js'
-
-/** The content type of every envelope. */
-export const JSON_TYPE = 'application/json; charset=utf-8'
 
 // Headers of the content the route meant to send, which the envelope
 // replaces (finalhandler 2.x removes the same ones).
@@ -35,7 +33,7 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
     if (answer.headers !== undefined) {
       for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name])
     }
-    writeBody(req, res, id, serializeEnvelope(answer, id), settings)
+    writeBody(req, res, id, answer, settings)
   } catch (failure) {
     answerLastResort(failure, req, res, settings)
   }
@@ -56,15 +54,17 @@ export function answerLastResort (failure: unknown, req: IncomingMessage, res: S
     const id = requestIdOf(req, settings)
     for (const name of res.getHeaderNames()) res.removeHeader(name)
     res.statusCode = 500
-    writeBody(req, res, id, serializeEnvelope(fromEntry(codeFor(500)), id), settings)
+    writeBody(req, res, id, fromEntry(codeFor(500)), settings)
   } catch {
     req.socket?.destroy()
   }
 }
 
-function writeBody (req: IncomingMessage, res: ServerResponse, id: string, body: string, settings: ExpressSettings): void {
+function writeBody (req: IncomingMessage, res: ServerResponse, id: string, answer: NormalizedError, settings: ExpressSettings): void {
+  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept)
   if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, id)
-  res.setHeader('content-type', JSON_TYPE)
+  if (settings.format === 'negotiate') res.setHeader('vary', varyAccept(res.getHeader('vary')))
+  res.setHeader('content-type', contentType)
   res.setHeader('content-length', Buffer.byteLength(body))
   res.end(req.method === 'HEAD' ? undefined : body)
 }

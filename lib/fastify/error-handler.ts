@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { codeFor } from '../core/codes.js'
-import { closeEnvelope, envelopeHead, serializeEnvelope, type NormalizedError } from '../core/envelope.js'
+import { closeEnvelope, envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { createHeadCache } from '../core/head-cache.js'
 import { beforeResponseDone } from '../core/response-done.js'
+import { ENVELOPE_TYPE, errorBody, varyAccept } from '../core/problem.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import type { Settings } from './options.js'
@@ -13,9 +14,6 @@ import { validatorOverflow } from './validator-overflow.js'
 import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
 import { mappedError } from '../core/options.js'
-
-/** The content type of every envelope. */
-export const JSON_TYPE = 'application/json; charset=utf-8'
 
 // Per-request state of the error path, kept beside the request rather than
 // on it: a property added to some requests and not others would give
@@ -171,8 +169,15 @@ export function sendEnvelope (
   reply.code(answer.status)
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
-  reply.header('content-type', JSON_TYPE)
-  reply.send(closeEnvelope(head, id))
+  if (settings.format === 'envelope') {
+    reply.header('content-type', ENVELOPE_TYPE)
+    reply.send(closeEnvelope(head, id))
+    return
+  }
+  if (settings.format === 'negotiate') reply.header('vary', varyAccept(reply.getHeader('vary')))
+  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept)
+  reply.header('content-type', contentType)
+  reply.send(body)
 }
 
 // One line per error response, written when the response is done, ahead of
@@ -205,12 +210,13 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
   const id = requestIdOf(request)
-  const body = serializeEnvelope(answer, id)
+  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept)
   const headers: Record<string, string> = {
-    'content-type': JSON_TYPE,
+    'content-type': contentType,
     'content-length': String(Buffer.byteLength(body))
   }
   if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
+  if (settings.format === 'negotiate') headers.vary = 'Accept'
   reply.hijack()
   reply.raw.writeHead(500, headers)
   reply.raw.end(body)

@@ -3,8 +3,9 @@ import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, Log
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { codeFor } from '../core/codes.js'
-import { serializeEnvelope, type NormalizedError } from '../core/envelope.js'
-import { JSON_TYPE, sendEnvelope } from './error-handler.js'
+import type { NormalizedError } from '../core/envelope.js'
+import { errorBody } from '../core/problem.js'
+import { sendEnvelope } from './error-handler.js'
 import { errorForLog } from '../core/log-error.js'
 import { safeLog } from '../core/safe-log.js'
 import { fromEntry, normalizeError } from '../core/normalize.js'
@@ -36,7 +37,7 @@ export interface EnvelopeServerOptions {
  *   routes added before the plugin, and Fastify's own request lines, carry
  *   the same id under the same key.
  *
- * Pass the same `requestId` options as to the plugin.
+ * Pass the same `requestId`, `logLevels` and `format` options as to the plugin.
  *
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export interface EnvelopeServerOptions {
  * await app.register(errorEnvelope)
  * ```
  */
-export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels'> = {}): EnvelopeServerOptions {
+export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
@@ -141,11 +142,13 @@ function answerClientError (
     socket.destroy()
     return
   }
-  const body = serializeEnvelope(answer, id)
+  // The request could not be read, so neither could its Accept: with
+  // `negotiate`, the envelope.
+  const { contentType, body } = errorBody(answer, id, settings.format, undefined)
   const idHeader = settings.requestIdHeader === false ? '' : `${settings.requestIdHeader}: ${id}\r\n`
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] as string}\r\n` +
-    `content-type: ${JSON_TYPE}\r\n` +
+    `content-type: ${contentType}\r\n` +
     `content-length: ${Buffer.byteLength(body)}\r\n` +
     idHeader +
     'connection: close\r\n\r\n' +

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
-import errorEnvelope, { serverOptions, type CommonOptions, type RateLimitOptions } from '../../index.js'
+import errorEnvelope, { codeFor, serverOptions, specialCodes, type CommonOptions, type RateLimitOptions } from '../../index.js'
+import { problemErrors } from '../helper.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 
 /**
@@ -46,7 +47,8 @@ export interface RunningApp {
 
 /** What builds the same API on one framework. */
 export interface Adapter {
-  name: 'fastify' | 'express'
+  /** The framework, and the format when it is not the envelope. */
+  name: string
   start: (t: Test, routes: Route[], options?: SuiteOptions) => Promise<RunningApp>
 }
 
@@ -105,5 +107,77 @@ export const expressAdapter: Adapter = {
   }
 }
 
-/** Both adapters, the order the suite runs them in. */
-export const adapters: Adapter[] = [fastifyAdapter, expressAdapter]
+// The suite runs in each format. With problem details, the answers are read
+// back as envelopes by the fetch below, so that every case compares what it
+// compares in the envelope format; before that, each problem body is
+// validated against the problem contract, and its content type and Vary
+// header are checked.
+const problemApps = new Map<string, 'problem' | 'negotiate'>()
+const realFetch = globalThis.fetch
+
+globalThis.fetch = async function fetchAsEnvelope (input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const url = input instanceof Request ? input.url : String(input)
+  const base = [...problemApps.keys()].find((known) => url.startsWith(known + '/'))
+  if (base === undefined) return await realFetch(input, init)
+  const format = problemApps.get(base) as 'problem' | 'negotiate'
+  const headers = new Headers(init?.headers)
+  // Negotiated: the client asks for problem details.
+  if (format === 'negotiate' && !headers.has('accept')) headers.set('accept', 'application/problem+json')
+  const response = await realFetch(input, { ...init, headers })
+  if (response.status < 400) return response
+  return await envelopeOfProblem(response, format, init?.method ?? 'GET')
+}
+
+async function envelopeOfProblem (response: Response, format: 'problem' | 'negotiate', method: string): Promise<Response> {
+  const type = response.headers.get('content-type')
+  if (type !== 'application/problem+json; charset=utf-8') throw new Error(`a ${response.status} answered ${String(type)}, not problem details`)
+  if (format === 'negotiate' && !/(^|,)\s*accept\s*(,|$)/i.test(response.headers.get('vary') ?? '')) throw new Error('a negotiated answer without Vary: Accept')
+  const headers = new Headers(response.headers)
+  headers.set('content-type', 'application/json; charset=utf-8')
+  const text = await response.text()
+  if (method === 'HEAD' || text === '') return new Response(null, { status: response.status, headers })
+  const problem = JSON.parse(text)
+  const errors = problemErrors(problem)
+  if (errors.length > 0) throw new Error(`problem details break the problem contract: ${errors.join('; ')} in ${text}`)
+  if (problem.instance !== `urn:request:${String(problem.request_id)}`) throw new Error(`instance ${String(problem.instance)} is not the request id's URN`)
+  if (problem.status !== response.status) throw new Error(`status ${String(problem.status)} in a ${response.status} answer`)
+  const body = JSON.stringify(envelopeOf(problem))
+  headers.set('content-length', String(Buffer.byteLength(body)))
+  return new Response(body, { status: response.status, headers })
+}
+
+// The envelope that problem details carry: the same failure, member for
+// member; the envelope's `type` (the category), which problem details have
+// no member for, is the table's: of the special code at its status, else of
+// the status.
+function envelopeOf (problem: Record<string, any>): object {
+  const special = Object.values(specialCodes).find((entry) => entry.code === problem.code && entry.status === problem.status)
+  const error: Record<string, unknown> = {
+    code: problem.code,
+    message: problem.detail,
+    type: special?.type ?? codeFor(problem.status).type
+  }
+  if (problem.param !== undefined) error.param = problem.param
+  if (problem.errors !== undefined) error.details = problem.errors.map((item: { field: string, detail: string }) => ({ field: item.field, message: item.detail }))
+  error.request_id = problem.request_id
+  return { error }
+}
+
+function inFormat (adapter: Adapter, format: 'envelope' | 'problem' | 'negotiate'): Adapter {
+  if (format === 'envelope') return adapter
+  return {
+    name: `${adapter.name}, ${format === 'problem' ? 'problem details' : 'negotiated problem details'}`,
+    async start (t, routes, options = {}) {
+      const app = await adapter.start(t, routes, { format, ...options })
+      problemApps.set(app.base, format)
+      t.teardown(() => { problemApps.delete(app.base) })
+      return app
+    }
+  }
+}
+
+/** Both adapters, in each format, the order the suite runs them in. */
+export const adapters: Adapter[] = (['envelope', 'problem', 'negotiate'] as const).flatMap((format) => [inFormat(fastifyAdapter, format), inFormat(expressAdapter, format)])
+
+/** Both adapters, in the envelope format only. */
+export const envelopeAdapters: Adapter[] = [fastifyAdapter, expressAdapter]

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
-import { contractErrors, copiedContractPath, sharedContractPath } from '../helper.js'
+import { contractErrors, copiedContractPath, copiedProblemPath, sharedContractPath, sharedProblemPath } from '../helper.js'
 import { buildEnvelope, serializeEnvelope, type NormalizedError } from '../../index.js'
 import { closeEnvelope, envelopeHead } from '../../lib/core/envelope.js'
 
@@ -109,6 +109,14 @@ t.test('the repository\'s copy of the contract is the shared contract, when the 
     return
   }
   t.same(JSON.parse(readFileSync(copiedContractPath, 'utf8')), JSON.parse(readFileSync(sharedContractPath, 'utf8')))
+})
+
+t.test('the repository\'s copy of the problem contract is the shared one, when the shared folder is beside it', async (t) => {
+  if (!existsSync(sharedProblemPath)) {
+    t.skip('no shared folder beside this clone; the copy is the contract')
+    return
+  }
+  t.same(JSON.parse(readFileSync(copiedProblemPath, 'utf8')), JSON.parse(readFileSync(sharedProblemPath, 'utf8')))
 })
 
 t.test('exports the contract the package ships, equal to its file', async (t) => {
