@@ -20,6 +20,6 @@ export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '>=5.12.1 <6', n
 export default errorEnvelope
 
 export * from './lib/core/public.js'
-export type { ErrorEnvelopeOptions } from './lib/fastify/options.js'
+export type { ErrorEnvelopeOptions, FastifyUnderPressureOptions } from './lib/fastify/options.js'
 export { routeRateLimit, type RateLimitHeaders, type RateLimitKeyGenerator, type RateLimitOptions, type RateLimitRedis, type RouteRateLimit } from './lib/fastify/rate-limit-options.js'
 export { serverOptions, type EnvelopeServerOptions } from './lib/fastify/server-options.js'

@@ -1,6 +1,7 @@
 import type { NormalizedError } from './envelope.js'
 import { errorForLog } from './log-error.js'
 import type { LogLevel } from './options.js'
+import { isShed } from './overload.js'
 import { safeLog } from './safe-log.js'
 import { readField } from './safe-read.js'
 import { isClientCaused } from './unrouted.js'
@@ -37,9 +38,13 @@ export interface LogLevels {
  * ```
  */
 export function logErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown): void {
+  const line: Record<string, unknown> = { statusCode: answer.status, code: answer.code }
+  if (isShed(thrown)) {
+    safeLog(log, 'warn', line, answer.message)
+    return
+  }
   const server = isServerCaused(answer)
   const level = server ? levels.serverErrorLevel : levels.clientErrorLevel
-  const line: Record<string, unknown> = { statusCode: answer.status, code: answer.code }
   if (server) {
     if (thrown === undefined) {
       safeLog(log, level, line, answer.message)
@@ -79,8 +84,8 @@ function thrownKind (thrown: unknown, answer: NormalizedError): ThrownKind {
  * shouldLogErrorResponse(request.log, settings, answer) // false with logger: false
  * ```
  */
-export function shouldLogErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError): boolean {
-  return isLevelEnabled(log, levelOf(levels, answer))
+export function shouldLogErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown): boolean {
+  return isLevelEnabled(log, isShed(thrown) ? 'warn' : levelOf(levels, answer))
 }
 
 // A 5xx is the server's doing, but for the 501 to a method no route handles.

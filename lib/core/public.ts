@@ -31,6 +31,7 @@ export {
 export { errorForLog, type LoggedError } from './log-error.js'
 export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './normalize.js'
 export { STANDARD_METHODS, type NotFoundOptions } from './unrouted.js'
+export type { UnderPressureOptions } from './overload.js'
 export { problemOf, type ErrorFormat, type ProblemDetails, type ProblemFieldError } from './problem.js'
 export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequestId } from './request-id.js'
 export type { RequestPart, ValidationOptions, ValidationStatus } from './validation.js'

@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { closingError, refuseRequests } from '../core/shutdown.js'
+import { shedMiddleware } from './overload.js'
 import { safeLog } from '../core/safe-log.js'
 import { readField } from '../core/safe-read.js'
 import { errorHandlerMiddleware } from './error-handler.js'
@@ -35,6 +37,14 @@ export interface ExpressEnvelope {
    * Fastify's `config.rateLimit`; needs the `rateLimit` option.
    */
   rateLimit: (limit?: RouteRateLimitOptions) => Middleware
+  /**
+   * Closes the server the app runs on: from now on, a request that still
+   * arrives (on a kept-alive connection, or while the requests in flight
+   * finish) is answered 503 `service_unavailable` with `Retry-After` and
+   * `Connection: close`; the overload monitor stops. Resolves once the
+   * server is closed.
+   */
+  close: (server: Server) => Promise<void>
 }
 
 /**
@@ -80,6 +90,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   const notFound = notFoundMiddleware(settings)
   const errorHandler = errorHandlerMiddleware(settings)
   const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
+  const overload = settings.underPressure === false ? [] : [shedMiddleware(settings.underPressure, errorHandler)]
   const globalLimit = limits !== undefined && limits.options.global ? [globalRateLimit(limits)] : []
 
   // An app that mounts beforeRoutes() but never afterRoutes() would send
@@ -98,7 +109,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   }
 
   return {
-    beforeRoutes: () => [requestId, checkAfterRoutes, ...globalLimit],
+    beforeRoutes: () => [requestId, checkAfterRoutes, ...overload, ...globalLimit],
     afterRoutes: () => [notFound, errorHandler],
     requestId: () => requestId,
     notFound: () => notFound,
@@ -108,9 +119,19 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
     rateLimit: function envelopeRouteRateLimit (limit = {}) {
       if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
       return routeRateLimit(limits, limit)
+    },
+    close: async function closeServer (server) {
+      for (const middleware of overload) middleware.stop()
+      refuseRequests(server, function answerClosing (req, res) {
+        requestId(req, res, function idGiven () { errorHandler(closingError(), req, res, noNext) })
+      })
+      await new Promise<void>((resolve, reject) => { server.close((error) => { if (error === undefined) resolve(); else reject(error) }) })
     }
   }
 }
+
+// The error handler answers every error itself.
+function noNext (): void {}
 
 // Whether a router, or one mounted in it, has this middleware in its stack.
 function mounts (router: unknown, handle: unknown, depth: number): boolean {

@@ -1,6 +1,7 @@
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { fail } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
+import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
 import type { EnvelopeRequest, ExpressRequest } from './types.js'
 
@@ -29,6 +30,11 @@ export interface ExpressEnvelopeOptions extends CommonOptions {
    * unless given. The global limit counts in `beforeRoutes()`.
    */
   rateLimit?: RateLimitOptions<ExpressRequest> | false
+  /**
+   * Sheds requests with a 503 envelope in `beforeRoutes()` past these
+   * limits, measured with Node's `perf_hooks`; off unless given.
+   */
+  underPressure?: UnderPressureOptions | false
 }
 
 /** The options after checking, with every default filled in. */
@@ -37,9 +43,10 @@ export interface ExpressSettings extends CommonSettings {
   /** Whether a real logger was given. */
   logs: boolean
   rateLimit: RateLimitSettings | false
+  underPressure: UnderPressureSettings | false
 }
 
-const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit']
+const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit', 'underPressure']
 
 /**
  * Checks the adapter's options once, when `errorEnvelope()` is called, and
@@ -64,5 +71,6 @@ export function normalizeExpressOptions (options: unknown): ExpressSettings {
   if (rateLimit !== false && rateLimit.redis !== undefined && typeof rateLimit.redis.call !== 'function') {
     fail('rateLimit.redis', 'an ioredis client', rateLimit.redis)
   }
-  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real, rateLimit }
+  const underPressure = normalizeUnderPressureOptions(given.underPressure, UNDER_PRESSURE_KEYS)
+  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real, rateLimit, underPressure }
 }

@@ -75,7 +75,7 @@ const pendingLines = new WeakMap<IncomingMessage, { answer: NormalizedError, thr
 
 function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
   const log = loggerOf(req, settings)
-  if (!settings.logs || !shouldLogErrorResponse(log, settings, answer)) return
+  if (!settings.logs || !shouldLogErrorResponse(log, settings, answer, thrown)) return
   const waiting = pendingLines.has(req)
   pendingLines.set(req, { answer, thrown })
   if (waiting) return

@@ -186,7 +186,7 @@ export function sendEnvelope (
 // the last-resort answer replaces the pending line instead of adding one.
 // Nothing is kept, and no listener added, for a level that is off.
 function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
-  if (!shouldLogErrorResponse(request.log, settings, answer)) return
+  if (!shouldLogErrorResponse(request.log, settings, answer, thrown)) return
   const waiting = pendingLines.has(request)
   pendingLines.set(request, { answer, thrown })
   if (waiting) return

@@ -1,4 +1,6 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { fail } from '../core/option-checks.js'
+import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
 
@@ -21,14 +23,36 @@ export interface ErrorEnvelopeOptions extends CommonOptions {
   rateLimit?: RateLimitOptions | false
   /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
   mapError?: (thrown: unknown, request: FastifyRequest) => unknown
+  /** Sheds requests with a 503 envelope past these limits, with `@fastify/under-pressure`; off unless given. */
+  underPressure?: FastifyUnderPressureOptions | false
+}
+
+/**
+ * The overload limits, and the options of `@fastify/under-pressure` that the
+ * plugin passes on as they are: an external `healthCheck` and its interval,
+ * and its status route.
+ *
+ * @example
+ * ```ts
+ * { maxEventLoopDelay: 200, healthCheck: async () => db.ping(), healthCheckInterval: 5000, exposeStatusRoute: '/status' }
+ * ```
+ */
+export interface FastifyUnderPressureOptions extends UnderPressureOptions {
+  healthCheck?: (fastify: FastifyInstance) => Promise<Record<string, unknown> | boolean>
+  healthCheckInterval?: number
+  exposeStatusRoute?: boolean | string | { url?: string, routeOpts?: Record<string, unknown>, routeSchemaOpts?: Record<string, unknown>, routeResponseSchemaOpts?: Record<string, unknown> }
 }
 
 /** The options after checking, with every default filled in. */
 export interface Settings extends CommonSettings {
   rateLimit: RateLimitSettings | false
+  underPressure: (UnderPressureSettings & { passed: Record<string, unknown> }) | false
 }
 
-const KNOWN = [...COMMON_OPTIONS, 'rateLimit']
+// What @fastify/under-pressure takes besides the limits, passed on as given.
+const PASSED_TO_UNDER_PRESSURE = ['healthCheck', 'healthCheckInterval', 'exposeStatusRoute']
+
+const KNOWN = [...COMMON_OPTIONS, 'rateLimit', 'underPressure']
 // Options Fastify itself passes to every plugin it registers.
 const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers']
 
@@ -45,5 +69,15 @@ const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers']
  */
 export function normalizeOptions (options: unknown): Settings {
   const given = checkedOptions(options, KNOWN, REGISTER_OPTIONS)
-  return { ...normalizeCommonOptions(given), rateLimit: normalizeRateLimitOptions(given.rateLimit) }
+  return { ...normalizeCommonOptions(given), rateLimit: normalizeRateLimitOptions(given.rateLimit), underPressure: underPressureOption(given.underPressure) }
+}
+
+function underPressureOption (value: unknown): Settings['underPressure'] {
+  const limits = normalizeUnderPressureOptions(value, [...UNDER_PRESSURE_KEYS, ...PASSED_TO_UNDER_PRESSURE])
+  if (limits === false) return false
+  const given = value as Record<string, unknown>
+  const passed: Record<string, unknown> = {}
+  for (const name of PASSED_TO_UNDER_PRESSURE) if (given[name] !== undefined) passed[name] = given[name]
+  if (passed.healthCheck !== undefined && typeof passed.healthCheck !== 'function') fail('underPressure.healthCheck', 'a function', passed.healthCheck)
+  return { ...limits, passed }
 }

@@ -4,6 +4,8 @@ import { installErrorHandler } from './error-handler.js'
 import { installLogging } from './logging.js'
 import { refuseSecondRegistration, warnReplacedErrorHandler, warnRoutesBeforePlugin } from './mistakes.js'
 import { installNotFound } from './not-found.js'
+import { installUnderPressure } from './overload.js'
+import { installShutdown } from './shutdown.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { installRateLimit } from './rate-limit.js'
 import { installRequestId } from './request-id-hook.js'
@@ -26,6 +28,8 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installSchemaErrorFormatter(fastify)
   installContractSchema(fastify)
   installResponsePayloadKeeper(fastify)
+  installUnderPressure(fastify, settings)
+  installShutdown(fastify, settings)
   const notFoundHooks = installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
 }

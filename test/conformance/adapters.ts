@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
-import errorEnvelope, { codeFor, serverOptions, specialCodes, type CommonOptions, type RateLimitOptions } from '../../index.js'
+import errorEnvelope, { codeFor, serverOptions, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
 import { problemErrors } from '../helper.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 
@@ -27,6 +27,8 @@ export interface Route {
 export interface SuiteOptions extends CommonOptions {
   /** Rate limiting; the key generator, when given, reads only `headers`. */
   rateLimit?: Omit<RateLimitOptions, 'keyGenerator' | 'redis'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
+  /** Overload limits, as both adapters take them. */
+  underPressure?: UnderPressureOptions
 }
 
 /** What a handler sees of the request, after validation. */
@@ -43,6 +45,8 @@ export type LogLine = Record<string, any>
 export interface RunningApp {
   base: string
   logs: LogLine[]
+  /** Closes the server as the adapter documents it: `app.close()`, `envelope.close(server)`. */
+  close: () => Promise<void>
 }
 
 /** What builds the same API on one framework. */
@@ -82,7 +86,7 @@ export const fastifyAdapter: Adapter = {
       app.route({ method: route.method, url: route.path, schema: route.schema, config: route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
-    return { base: await listening(t, app.server), logs }
+    return { base: await listening(t, app.server), logs, close: async () => { await app.close() } }
   }
 }
 
@@ -103,7 +107,8 @@ export const expressAdapter: Adapter = {
       })
     }
     app.use(envelope.afterRoutes())
-    return { base: await listening(t, app.listen(0, '127.0.0.1')), logs }
+    const server = app.listen(0, '127.0.0.1')
+    return { base: await listening(t, server), logs, close: async () => { await envelope.close(server) } }
   }
 }
 

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
+import { normalizeError } from '../core/normalize.js'
+import { errorBody, varyAccept } from '../core/problem.js'
+import { isValidRequestId } from '../core/request-id.js'
+import { closingError, refuseRequests } from '../core/shutdown.js'
+import type { Settings } from './options.js'
+
+/**
+ * While the server closes, answers the requests still arriving (on
+ * kept-alive connections, or while `close()` waits for the ones in flight)
+ * with a 503 envelope, `Retry-After` and `Connection: close`, rather than
+ * Fastify's own 503 body: from Fastify's `preClose`, the server's request
+ * listener is replaced. Requests already in flight finish as they would.
+ *
+ * @example
+ * ```ts
+ * installShutdown(fastify, settings)
+ * await fastify.close() // a request arriving now: 503 {"error":{"code":"service_unavailable",...}}
+ * ```
+ */
+export function installShutdown (fastify: FastifyInstance, settings: Settings): void {
+  fastify.addHook('preClose', function refuseWhileClosing (done) {
+    refuseRequests(fastify.server, function answerClosing (req: IncomingMessage, res: ServerResponse) {
+      writeClosing(fastify, settings, req, res)
+    })
+    done()
+  })
+}
+
+function writeClosing (fastify: FastifyInstance, settings: Settings, req: IncomingMessage, res: ServerResponse): void {
+  const thrown = closingError()
+  const answer = normalizeError(thrown, { errorHeaders: settings.errorHeaders })
+  const incoming = settings.requestIdHeader === false ? undefined : req.headers[settings.requestIdHeader]
+  const id = settings.trustIncomingRequestId && isValidRequestId(incoming) ? incoming : settings.newRequestId()
+  const log = fastify.log.child({ request_id: id })
+  if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
+  // Every value here is checked already: the head cannot be refused.
+  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept)
+  const headers: Record<string, string> = { ...answer.headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }
+  if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
+  if (settings.format === 'negotiate') headers.vary = varyAccept(undefined)
+  res.writeHead(answer.status, headers)
+  res.end(req.method === 'HEAD' ? undefined : body)
+}

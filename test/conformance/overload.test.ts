@@ -1,0 +1,108 @@
+import Fastify from 'fastify'
+import t from 'tap'
+import { contractErrors } from '../helper.js'
+import errorEnvelope from '../../index.js'
+import { errorEnvelope as expressEnvelope } from '../../express.js'
+import { envelopeAdapters, type Route } from './adapters.js'
+
+// A server past its limits sheds requests with the envelope, before their
+// route runs, and serves again once the load is gone.
+
+const OVERLOADED = { code: 'service_unavailable', message: 'The server is overloaded; retry later', type: 'api_error' }
+
+function blockFor (ms: number): void {
+  const end = Date.now() + ms
+  while (Date.now() < end) { /* the event loop is blocked */ }
+}
+
+let ran = 0
+const routes: Route[] = [
+  { method: 'GET', path: '/work', handler: () => { ran++; blockFor(60); return { ok: true } } },
+  { method: 'GET', path: '/ok', handler: () => ({ ok: true }) }
+]
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+for (const adapter of envelopeAdapters) {
+  t.test(`${adapter.name}: sheds with envelopes within a second under a blocking load, and recovers once it stops`, async (t) => {
+    const { base, logs } = await adapter.start(t, routes, { underPressure: { maxEventLoopDelay: 20, sampleInterval: 50, retryAfter: 2 } })
+    const started = Date.now()
+    let firstShed = Infinity
+    const others: string[] = []
+    const shedIds: string[] = []
+    const load = { stopped: false }
+    async function client (): Promise<void> {
+      while (!load.stopped) {
+        const response = await fetch(base + '/work')
+        const body = await response.json()
+        if (response.status === 503) {
+          firstShed = Math.min(firstShed, Date.now() - started)
+          const id = response.headers.get('x-request-id') as string
+          shedIds.push(id)
+          if (contractErrors(body).length > 0 || JSON.stringify(body) !== JSON.stringify({ error: { ...OVERLOADED, request_id: id } }) || response.headers.get('retry-after') !== '2') {
+            others.push(`${response.status} ${JSON.stringify(body)}`)
+          }
+        } else if (response.status !== 200) {
+          others.push(`${response.status} ${JSON.stringify(body)}`)
+        }
+      }
+    }
+    const clients = Array.from({ length: 8 }, client)
+    await sleep(1500)
+    load.stopped = true
+    await Promise.all(clients)
+    t.ok(firstShed < 1000, `the first request was shed ${firstShed} ms after the load began`)
+    t.ok(shedIds.length > 0, 'requests were shed')
+    t.same(others, [], 'every answer was a 200 or the overload envelope')
+    const ranBefore = ran
+    // Recovery: within a few samples of the load stopping.
+    let recovered = -1
+    for (let i = 0; i < 60 && recovered === -1; i++) {
+      await sleep(50)
+      const response = await fetch(base + '/ok')
+      const body = await response.json()
+      if (response.status === 200) recovered = i
+      else t.same(body, { error: { ...OVERLOADED, request_id: response.headers.get('x-request-id') } }, 'still the overload envelope')
+    }
+    t.ok(recovered >= 0, 'serves again once the load is gone')
+    t.equal(ran, ranBefore, 'no shed request ran its route')
+    const lines = logs.filter((line) => line.request_id === shedIds[0] && line.code !== undefined)
+    t.same(lines.map((line) => [line.level, line.statusCode, line.code, line.msg, line.err]), [[40, 503, 'service_unavailable', 'The server is overloaded; retry later', undefined]], 'one line at warn, with no internal figure')
+  })
+}
+
+const wrong: Array<[unknown, string]> = [
+  [true, 'error-envelope option "underPressure" must be an object, instead got true'],
+  [{ maxEventLoopDelay: -1 }, 'error-envelope option "underPressure.maxEventLoopDelay" must be a number of 0 or more, instead got -1'],
+  [{ maxEventLoopUtilization: 2 }, 'error-envelope option "underPressure.maxEventLoopUtilization" must be a number from 0 to 1, instead got 2'],
+  [{ retryAfter: 1.5 }, 'error-envelope option "underPressure.retryAfter" must be a whole number of seconds, 1 or more, instead got 1.5'],
+  [{ sampleInterval: 1 }, 'error-envelope option "underPressure.sampleInterval" must be a number of milliseconds, 10 or more, instead got 1']
+]
+
+for (const [underPressure, message] of wrong) {
+  t.test(`refuses underPressure: ${JSON.stringify(underPressure)} at setup on both adapters`, async (t) => {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new TypeError(message))
+    t.throws(() => expressEnvelope({ underPressure: underPressure as never }), new TypeError(message))
+  })
+}
+
+t.test('refuses the options only @fastify/under-pressure has, on Express, and a healthCheck that is no function', async (t) => {
+  t.throws(() => expressEnvelope({ underPressure: { healthCheck: async () => true } as never }), new TypeError('error-envelope does not know the option "underPressure.healthCheck"; known options of underPressure: maxEventLoopDelay, maxHeapUsedBytes, maxRssBytes, maxEventLoopUtilization, retryAfter, sampleInterval'))
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await t.rejects(app.register(errorEnvelope, { underPressure: { healthCheck: true as never } }).ready(), new TypeError('error-envelope option "underPressure.healthCheck" must be a function, instead got true'))
+})
+
+t.test('fastify: a failed external health check sheds requests, the status route\'s too, with the envelope', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope, { underPressure: { exposeStatusRoute: '/status', healthCheck: async () => false, healthCheckInterval: 60_000 } })
+  const response = await app.inject('/status')
+  t.equal(response.statusCode, 503)
+  t.equal(response.headers['retry-after'], '10')
+  const body = response.json()
+  t.same(contractErrors(body), [])
+  t.same(body, { error: { code: 'service_unavailable', message: 'The server cannot serve requests right now; retry later', type: 'api_error', request_id: response.headers['x-request-id'] } })
+})

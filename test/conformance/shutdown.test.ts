@@ -1,0 +1,95 @@
+import { connect } from 'node:net'
+import t from 'tap'
+import { contractErrors } from '../helper.js'
+import { envelopeAdapters, type Route } from './adapters.js'
+
+// While a server closes, the requests still arriving get a 503 envelope
+// with Retry-After and a closed connection, or a closed connection: never
+// the framework's own body. Requests already in flight finish.
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+const routes: Route[] = [
+  { method: 'GET', path: '/slow', handler: async () => { await sleep(300); return { ok: true } } },
+  { method: 'GET', path: '/ok', handler: () => ({ ok: true }) }
+]
+
+const CLOSING = { code: 'service_unavailable', message: 'The server is shutting down; retry later', type: 'api_error' }
+
+interface Answer { status: number, headers: Record<string, string>, body: string }
+
+// The responses read from one socket until the server closes it.
+function responsesOf (raw: string): Answer[] {
+  const answers: Answer[] = []
+  let rest = raw
+  while (rest.startsWith('HTTP/1.1 ')) {
+    const end = rest.indexOf('\r\n\r\n')
+    const [statusLine, ...lines] = rest.slice(0, end).split('\r\n')
+    const headers: Record<string, string> = {}
+    for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim()
+    const length = Number(headers['content-length'])
+    answers.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + length) })
+    rest = rest.slice(end + 4 + length)
+  }
+  return answers
+}
+
+for (const adapter of envelopeAdapters) {
+  t.test(`${adapter.name}: a request on a kept-alive connection while the server closes gets the 503 envelope and a closed connection`, async (t) => {
+    const app = await adapter.start(t, routes)
+    const port = Number(new URL(app.base).port)
+    const socket = connect(port, '127.0.0.1')
+    let raw = ''
+    socket.on('data', (chunk) => { raw += chunk.toString() })
+    const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
+    await sleep(50)
+    const closing = app.close()
+    await sleep(50)
+    socket.write('GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-1\r\n\r\n')
+    await closed
+    await closing
+    const [inFlight, late] = responsesOf(raw)
+    t.equal(inFlight.status, 200, 'the request in flight finishes')
+    t.same(JSON.parse(inFlight.body), { ok: true })
+    t.equal(late.status, 503)
+    t.equal(late.headers['content-type'], 'application/json; charset=utf-8')
+    t.equal(late.headers['retry-after'], '5')
+    t.equal(late.headers.connection, 'close')
+    t.equal(late.headers['x-request-id'], 'late-1')
+    const body = JSON.parse(late.body)
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { ...CLOSING, request_id: 'late-1' } })
+    const lines = app.logs.filter((line) => line.request_id === 'late-1' && line.code !== undefined)
+    t.same(lines.map((line) => [line.level, line.statusCode, line.msg]), [[40, 503, 'The server is shutting down; retry later']])
+  })
+
+  t.test(`${adapter.name}: under load, every answer while closing is a 200, the 503 envelope or a closed connection`, async (t) => {
+    const app = await adapter.start(t, routes)
+    const seen: string[] = []
+    const load = { stopped: false }
+    async function client (): Promise<void> {
+      while (!load.stopped) {
+        try {
+          const response = await fetch(app.base + '/ok')
+          const body = await response.json()
+          if (response.status === 200 && JSON.stringify(body) === '{"ok":true}') continue
+          const id = response.headers.get('x-request-id')
+          if (response.status === 503 && contractErrors(body).length === 0 && JSON.stringify(body) === JSON.stringify({ error: { ...CLOSING, request_id: id } })) continue
+          seen.push(`${response.status} ${JSON.stringify(body)}`)
+        } catch {
+          // A closed connection, or no server to connect to: allowed.
+          await sleep(5)
+        }
+      }
+    }
+    const clients = Array.from({ length: 6 }, client)
+    await sleep(200)
+    await app.close()
+    await sleep(100)
+    load.stopped = true
+    await Promise.all(clients)
+    t.same(seen, [], 'no other answer')
+  })
+}
