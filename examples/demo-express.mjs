@@ -2,9 +2,9 @@
 // runs it on localhost and prints the same curl lines; every error answers
 // the envelope.
 import express from 'express'
-import createError from 'http-errors'
 import pino from 'pino'
-import { conflict, errorEnvelope, notFound, unauthorized, unprocessable } from 'error-envelope/express'
+import { conflict, errorEnvelope, gone, unauthorized, unprocessable } from 'error-envelope/express'
+import { errors } from './errors.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
@@ -17,7 +17,9 @@ const redis = process.env.REDIS_URL === undefined
   : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
 const envelope = errorEnvelope({
   logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
-  rateLimit: { global: false, redis }
+  rateLimit: { global: false, redis },
+  catalog: errors,
+  docs: { path: '/errors', title: 'the widgets demo API' }
 })
 app.use(envelope.beforeRoutes())
 app.use(express.json())
@@ -26,7 +28,7 @@ const widgets = new Map([['w_1', { id: 'w_1', name: 'Sprocket' }]])
 
 app.get('/widgets/:id', (req, res) => {
   const widget = widgets.get(req.params.id)
-  if (widget === undefined) throw notFound(`Widget ${req.params.id} not found`, { param: 'id' })
+  if (widget === undefined) throw errors.widget_not_found({ id: req.params.id }, { param: 'id' })
   res.json(widget)
 })
 
@@ -62,7 +64,7 @@ app.get('/search', envelope.rateLimit({ max: 3, timeWindow: '1 minute' }), (req,
   res.json({ query: req.query.q ?? '', hits: [] })
 })
 
-app.get('/legacy', () => { throw createError(410, 'This endpoint was retired') })
+app.get('/legacy', () => { throw gone('This endpoint was retired') })
 app.get('/crash', async () => { throw new Error('connection to db-primary:5432 refused (password=hunter2)') })
 
 app.use(envelope.afterRoutes())
@@ -80,11 +82,12 @@ const server = app.listen(port, host, () => {
     ['422 business rule', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Gear","email":"taken@example.com"}'`],
     ['409 conflict', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Sprocket","email":"a@example.com"}'`],
     ['401 with WWW-Authenticate', `curl -i ${base}/private`],
-    ['410 from http-errors', `curl -i ${base}/legacy`],
+    ['410 from gone()', `curl -i ${base}/legacy`],
     ['500, masked', `curl -i ${base}/crash`],
     ['429 after 3 searches a minute', `for i in 1 2 3 4; do curl -s -i ${base}/search?q=gear | head -1; done; curl -i ${base}/search`],
     ['your own request id', `curl -i -H 'X-Request-Id: my-trace-1' ${base}/widgets/w_9`]
   ]
   process.stdout.write(`\nerror-envelope demo (Express) on ${base}; try:\n\n`)
   for (const [what, line] of tries) process.stdout.write(`  # ${what}\n  ${line}\n\n`)
+  process.stdout.write(`The "Errors" reference page of these codes: ${base}/errors (JSON: ${base}/errors.json)\n\n`)
 })

@@ -1,8 +1,8 @@
 // A demo API with a route for every kind of failure. `npm start` runs it on
 // localhost and prints curl lines to try; every error answers the envelope.
 import Fastify from 'fastify'
-import createError from 'http-errors'
-import errorEnvelope, { conflict, notFound, serverOptions, unauthorized, unprocessable } from 'error-envelope'
+import errorEnvelope, { conflict, gone, serverOptions, unauthorized, unprocessable } from 'error-envelope'
+import { errors } from './errors.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
 const host = process.env.HOST ?? '127.0.0.1'
@@ -13,14 +13,18 @@ const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...ser
 const redis = process.env.REDIS_URL === undefined
   ? undefined
   : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
-await app.register(errorEnvelope, { rateLimit: { global: false, redis } })
+await app.register(errorEnvelope, {
+  rateLimit: { global: false, redis },
+  catalog: errors,
+  docs: { path: '/errors', title: 'the widgets demo API' }
+})
 if (redis !== undefined) app.addHook('onClose', async () => { redis.disconnect() })
 
 const widgets = new Map([['w_1', { id: 'w_1', name: 'Sprocket' }]])
 
 app.get('/widgets/:id', async (request) => {
   const widget = widgets.get(request.params.id)
-  if (widget === undefined) throw notFound(`Widget ${request.params.id} not found`, { param: 'id' })
+  if (widget === undefined) throw errors.widget_not_found({ id: request.params.id }, { param: 'id' })
   return widget
 })
 
@@ -57,7 +61,7 @@ app.get('/search', { config: { rateLimit: { max: 3, timeWindow: '1 minute' } } }
   return { query: request.query.q ?? '', hits: [] }
 })
 
-app.get('/legacy', async () => { throw createError(410, 'This endpoint was retired') })
+app.get('/legacy', async () => { throw gone('This endpoint was retired') })
 app.get('/crash', async () => { throw new Error('connection to db-primary:5432 refused (password=hunter2)') })
 
 await app.listen({ port, host })
@@ -74,10 +78,11 @@ const tries = [
   ['422 business rule', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Gear","email":"taken@example.com"}'`],
   ['409 conflict', `curl -i -X POST ${base}/widgets -H 'content-type: application/json' -d '{"name":"Sprocket","email":"a@example.com"}'`],
   ['401 with WWW-Authenticate', `curl -i ${base}/private`],
-  ['410 from http-errors', `curl -i ${base}/legacy`],
+  ['410 from gone()', `curl -i ${base}/legacy`],
   ['500, masked', `curl -i ${base}/crash`],
   ['429 after 3 searches a minute', `for i in 1 2 3 4; do curl -s -i ${base}/search?q=gear | head -1; done; curl -i ${base}/search`],
   ['your own request id', `curl -i -H 'X-Request-Id: my-trace-1' ${base}/widgets/w_9`]
 ]
 process.stdout.write(`\nerror-envelope demo on ${base}; try:\n\n`)
 for (const [what, line] of tries) process.stdout.write(`  # ${what}\n  ${line}\n\n`)
+process.stdout.write(`The "Errors" reference page of these codes: ${base}/errors (JSON: ${base}/errors.json)\n\n`)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -154,6 +154,7 @@ t.test('installs from the packed tarball into an empty project and runs with one
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'demo', private: true, type: 'module' }))
     run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify'], project)
     copyFileSync(join(root, 'examples', 'demo.mjs'), join(project, 'demo.mjs'))
+    copyFileSync(join(root, 'examples', 'errors.mjs'), join(project, 'errors.mjs'))
     const demo = spawn(process.execPath, ['demo.mjs'], { cwd: project, env: { ...childEnv, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] })
     t.teardown(() => { demo.kill() })
     const base = await listeningAt(demo)
@@ -162,6 +163,40 @@ t.test('installs from the packed tarball into an empty project and runs with one
       const response = await fetch(base + path, { method })
       t.equal(response.status, status, `${method} ${path}`)
       t.same(contractErrors(await response.json()), [], `${method} ${path}: the envelope`)
+    }
+  })
+
+  t.test('the error-envelope command writes a catalog\'s reference page as HTML and Markdown, and says what is wrong', async (t) => {
+    const project = mkdtempSync(join(tmpdir(), 'error-envelope-cli-'))
+    t.teardown(() => rmSync(project, { recursive: true, force: true }))
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify'], project)
+    writeFileSync(join(project, 'errors.mjs'), `import { defineErrors } from 'error-envelope'
+export const errors = defineErrors({
+  widget_not_found: { status: 404, message: 'Widget {id} not found', title: 'Widget not found', fix: 'List widgets with GET /widgets.' }
+})
+`)
+    writeFileSync(join(project, 'nothing.mjs'), 'export const answer = 42\n')
+    const bin = join(project, 'node_modules', '.bin', 'error-envelope')
+    t.equal(run(bin, ['docs', './errors.mjs', '--out', 'errors.html', '--public-url', 'https://api.example.com/errors', '--title', 'Widgets API'], project), '')
+    const html = readFileSync(join(project, 'errors.html'), 'utf8')
+    t.match(html, /^<!doctype html>/)
+    t.match(html, '<title>Errors · Widgets API</title>')
+    t.match(html, '<section class="code" id="widget_not_found">')
+    t.match(html, '"doc_url": "https://api.example.com/errors#widget_not_found"')
+    const markdown = run(bin, ['docs', './errors.mjs', '--format', 'md'], project)
+    t.match(markdown, /^# Errors\n/)
+    t.match(markdown, '### widget_not_found')
+    t.match(markdown, '**Fix.** List widgets with GET /widgets.')
+    for (const [args, message] of [
+      [['docs', './nothing.mjs'], 'error-envelope: ./nothing.mjs exports no catalog made by defineErrors()'],
+      [['docs', './errors.mjs', '--format', 'pdf'], 'error-envelope: --format is html or md, not "pdf"'],
+      [['docs'], 'error-envelope: expected: docs <module>'],
+      [['docs', './missing.mjs'], 'error-envelope: cannot load ./missing.mjs']
+    ] as Array<[string[], string]>) {
+      const failed = spawnSync(bin, args, { cwd: project, env: childEnv, encoding: 'utf8' })
+      t.equal(failed.status, 2, `${args.join(' ')}: exit code 2`)
+      t.match(failed.stderr, message, `${args.join(' ')}: says what is wrong`)
     }
   })
 

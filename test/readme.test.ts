@@ -144,7 +144,7 @@ function parsedJson (text: string): unknown[] {
 const scripts = Object.keys(pkg.scripts)
 const packages = new Set(['error-envelope', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)])
 
-t.test('every shell line runs one of this package\'s scripts, installs packages it names, or asks a server', async (t) => {
+t.test('every shell line runs one of this package\'s scripts or its command, installs packages it names, or asks a server', async (t) => {
   for (const block of blocks.filter((block) => block.lang === 'sh')) {
     for (const raw of block.code.split('\n')) {
       const line = raw.replace(/\s+#.*$/, '').trim()
@@ -152,6 +152,10 @@ t.test('every shell line runs one of this package\'s scripts, installs packages 
       for (const command of line.split('&&').map((part) => part.trim())) {
         const words = command.split(/\s+/)
         if (words[0] === 'curl') continue
+        if (words[0] === 'npx') {
+          t.ok(Object.keys(pkg.bin).includes(words[1]) && words[2] === 'docs', `line ${block.line}: "${command}" runs this package's command`)
+          continue
+        }
         t.equal(words[0], 'npm', `line ${block.line}: "${command}" is an npm command`)
         if (words[1] === 'install') {
           t.same(words.slice(2).filter((name) => !packages.has(name)), [], `line ${block.line}: "${command}" installs packages the package names`)

@@ -44,6 +44,7 @@ export interface Envelope {
     param?: string
     details?: ErrorDetail[]
     request_id: string
+    doc_url?: string
   }
 }
 
@@ -73,8 +74,8 @@ export function buildEnvelope (error: NormalizedError, requestId: string): Envel
  * // '{"error":{"code":"not_found","message":"Not found","type":"invalid_request_error","request_id":"req_1"}}'
  * ```
  */
-export function serializeEnvelope (error: NormalizedError, requestId: string): string {
-  return closeEnvelope(envelopeHead(error), requestId)
+export function serializeEnvelope (error: NormalizedError, requestId: string, docUrl?: string): string {
+  return closeEnvelope(envelopeHead(error), requestId, docUrl)
 }
 
 /**
@@ -97,17 +98,20 @@ export function envelopeHead (error: NormalizedError): string {
 }
 
 /**
- * Ends an envelope begun by `envelopeHead()` with its request id.
+ * Ends an envelope begun by `envelopeHead()` with its request id, and the
+ * `doc_url` of its code when the catalog has a page.
  *
  * @example
  * ```ts
  * closeEnvelope(envelopeHead(answer), 'req_1') // '{"error":{…,"request_id":"req_1"}}'
+ * closeEnvelope(envelopeHead(answer), 'req_1', '/errors#not_found') // '{"error":{…,"request_id":"req_1","doc_url":"/errors#not_found"}}'
  * ```
  */
-export function closeEnvelope (head: string, requestId: string): string {
+export function closeEnvelope (head: string, requestId: string, docUrl?: string): string {
   // Request ids are checked against ^[A-Za-z0-9][A-Za-z0-9._:=-]*$ before
   // they get here, so they need no escaping; codes and types likewise.
-  return head + requestId + '"}}'
+  if (docUrl === undefined) return head + requestId + '"}}'
+  return head + requestId + '","doc_url":' + quote(docUrl) + '}}'
 }
 
 function serializeDetails (details: readonly ErrorDetail[]): string {

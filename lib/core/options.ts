@@ -2,6 +2,7 @@ import { booleanOption, fail, nestedOption, objectOption } from './option-checks
 import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { formatOption, type ErrorFormat } from './problem.js'
+import { normalizeDocsOptions, type CodeDocs, type DocsOptions, type DocsSettings } from './docs-options.js'
 import { normalizeNotFoundOptions, type NotFoundOptions, type NotFoundSettings } from './unrouted.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
 
@@ -60,6 +61,10 @@ export interface CommonOptions {
    * the request's `Accept` prefers them).
    */
   format?: ErrorFormat
+  /** The API's errors, made by `defineErrors()`: their codes get `doc_url`s and the reference page. */
+  catalog?: object
+  /** The reference page's path and public address; with it, envelopes of catalog codes carry `doc_url`. */
+  docs?: DocsOptions
 }
 
 /** The common options after checking, with every default filled in. */
@@ -78,6 +83,8 @@ export interface CommonSettings {
   mapError: ((thrown: unknown, request: unknown) => unknown) | undefined
   notFound: NotFoundSettings
   format: ErrorFormat
+  docs: DocsSettings | undefined
+  codeDocs: CodeDocs
 }
 
 export const defaultRequestIdHeader = 'x-request-id'
@@ -85,7 +92,7 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format'])
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format', 'catalog', 'docs'])
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -146,7 +153,8 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     validation: normalizeValidationOptions(given.validation),
     mapError: functionOption('mapError', given.mapError),
     notFound: normalizeNotFoundOptions(given.notFound),
-    format: formatOption(given.format)
+    format: formatOption(given.format),
+    ...normalizeDocsOptions(given.catalog, given.docs)
   }
 }
 

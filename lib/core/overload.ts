@@ -154,7 +154,7 @@ export function pressureMonitor (settings: UnderPressureSettings): { isUnderPres
     const utilized = performance.eventLoopUtilization(now, utilization).utilization
     utilization = now
     const memory = process.memoryUsage()
-    under = (settings.maxEventLoopDelay > 0 && (Number.isNaN(delay) || delay > settings.maxEventLoopDelay)) ||
+    under = (settings.maxEventLoopDelay > 0 && delay > settings.maxEventLoopDelay) ||
       (settings.maxHeapUsedBytes > 0 && memory.heapUsed > settings.maxHeapUsedBytes) ||
       (settings.maxRssBytes > 0 && memory.rss > settings.maxRssBytes) ||
       (settings.maxEventLoopUtilization > 0 && utilized > settings.maxEventLoopUtilization)

@@ -3,6 +3,7 @@ import Negotiator from 'negotiator'
 import { clip } from './clip.js'
 import { codeFor, defaultCodes, specialCodes } from './codes.js'
 import { serializeEnvelope, type NormalizedError } from './envelope.js'
+import type { CodeDocs } from './docs-options.js'
 import type { RequestPart } from './field-path.js'
 import { fail } from './option-checks.js'
 
@@ -79,8 +80,8 @@ for (const entry of [...Object.values(defaultCodes), ...Object.values(specialCod
 const PART_NAMES: Readonly<Record<RequestPart, ProblemFieldError['in']>> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' }
 
 /**
- * The problem type of a code: `about:blank`
- * for the default code of its status (a plain 404 `not_found`), as RFC 9457
+ * The problem type of a code: its `doc_url` when the catalog has a page;
+ * `about:blank` for the default code of its status (a plain 404 `not_found`), as RFC 9457
  * says; otherwise the stable URN `urn:error-envelope:code:<code>`, which
  * names the code and never points at a page that could go away.
  *
@@ -90,15 +91,17 @@ const PART_NAMES: Readonly<Record<RequestPart, ProblemFieldError['in']>> = { bod
  * problemType({ status: 422, code: 'validation_failed', type: 'validation_error', message: 'x' }) // 'urn:error-envelope:code:validation_failed'
  * ```
  */
-export function problemType (answer: NormalizedError): string {
+export function problemType (answer: NormalizedError, docUrl?: string): string {
+  if (docUrl !== undefined) return docUrl
   return answer.code === codeFor(answer.status).code ? 'about:blank' : `urn:error-envelope:code:${answer.code}`
 }
 
 /**
  * The problem details of an answer: the same failure as its envelope, member
  * for member. `title` is the status phrase for `about:blank`, else the
- * code's title (its generic message in the table of codes), `detail` the
- * message, `instance` the request id as `urn:request:<id>`.
+ * code's title (in the catalog, or its generic message in the table of
+ * codes), `detail` the message, `instance` the request id as
+ * `urn:request:<id>`. `docs` gives the catalog's `doc_url` and titles.
  *
  * @example
  * ```ts
@@ -106,12 +109,12 @@ export function problemType (answer: NormalizedError): string {
  * // { type: 'about:blank', title: 'Not Found', status: 404, detail: 'Widget w_1 not found', instance: 'urn:request:req_1', code: 'not_found', request_id: 'req_1', param: 'id' }
  * ```
  */
-export function problemOf (answer: NormalizedError, requestId: string): ProblemDetails {
-  const type = problemType(answer)
+export function problemOf (answer: NormalizedError, requestId: string, docs?: CodeDocs): ProblemDetails {
+  const type = problemType(answer, docs?.urlOf(answer.code))
   const phrase = STATUS_CODES[answer.status] ?? codeFor(answer.status).message
   const problem: ProblemDetails = {
     type,
-    title: clip(type === 'about:blank' ? phrase : titles.get(answer.code) ?? phrase, 256),
+    title: clip(type === 'about:blank' ? phrase : docs?.titleOf(answer.code) ?? titles.get(answer.code) ?? phrase, 256),
     status: answer.status,
     detail: answer.message,
     instance: `urn:request:${requestId}`,
@@ -139,8 +142,8 @@ export function problemOf (answer: NormalizedError, requestId: string): ProblemD
  * // '{"type":"about:blank","title":"Not Found","status":404,...}'
  * ```
  */
-export function serializeProblem (answer: NormalizedError, requestId: string): string {
-  return JSON.stringify(problemOf(answer, requestId))
+export function serializeProblem (answer: NormalizedError, requestId: string, docs?: CodeDocs): string {
+  return JSON.stringify(problemOf(answer, requestId, docs))
 }
 
 /**
@@ -176,10 +179,10 @@ const MEDIA_TYPES = ['application/json', 'application/problem+json']
  * // { contentType: 'application/problem+json; charset=utf-8', body: '{"type":"about:blank",...}' }
  * ```
  */
-export function errorBody (answer: NormalizedError, requestId: string, format: ErrorFormat, accept: unknown): { contentType: string, body: string } {
+export function errorBody (answer: NormalizedError, requestId: string, format: ErrorFormat, accept: unknown, docs?: CodeDocs): { contentType: string, body: string } {
   return wantsProblem(format, accept)
-    ? { contentType: PROBLEM_TYPE, body: serializeProblem(answer, requestId) }
-    : { contentType: ENVELOPE_TYPE, body: serializeEnvelope(answer, requestId) }
+    ? { contentType: PROBLEM_TYPE, body: serializeProblem(answer, requestId, docs) }
+    : { contentType: ENVELOPE_TYPE, body: serializeEnvelope(answer, requestId, docs?.urlOf(answer.code)) }
 }
 
 /**

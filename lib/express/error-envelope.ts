@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { closingError, refuseRequests } from '../core/shutdown.js'
 import { shedMiddleware } from './overload.js'
+import { docsMiddleware } from './docs-routes.js'
 import { safeLog } from '../core/safe-log.js'
 import { readField } from '../core/safe-read.js'
 import { errorHandlerMiddleware } from './error-handler.js'
@@ -91,6 +92,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   const errorHandler = errorHandlerMiddleware(settings)
   const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
   const overload = settings.underPressure === false ? [] : [shedMiddleware(settings.underPressure, errorHandler)]
+  const docs = settings.docs === undefined ? [] : [docsMiddleware(settings.docs)]
   const globalLimit = limits !== undefined && limits.options.global ? [globalRateLimit(limits)] : []
 
   // An app that mounts beforeRoutes() but never afterRoutes() would send
@@ -109,7 +111,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   }
 
   return {
-    beforeRoutes: () => [requestId, checkAfterRoutes, ...overload, ...globalLimit],
+    beforeRoutes: () => [requestId, checkAfterRoutes, ...docs, ...overload, ...globalLimit],
     afterRoutes: () => [notFound, errorHandler],
     requestId: () => requestId,
     notFound: () => notFound,

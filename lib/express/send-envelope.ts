@@ -61,7 +61,7 @@ export function answerLastResort (failure: unknown, req: IncomingMessage, res: S
 }
 
 function writeBody (req: IncomingMessage, res: ServerResponse, id: string, answer: NormalizedError, settings: ExpressSettings): void {
-  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept)
+  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept, settings.codeDocs)
   if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, id)
   if (settings.format === 'negotiate') res.setHeader('vary', varyAccept(res.getHeader('vary')))
   res.setHeader('content-type', contentType)

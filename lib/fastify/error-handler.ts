@@ -169,13 +169,14 @@ export function sendEnvelope (
   reply.code(answer.status)
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
+  const docUrl = settings.codeDocs.urlOf(answer.code)
   if (settings.format === 'envelope') {
     reply.header('content-type', ENVELOPE_TYPE)
-    reply.send(closeEnvelope(head, id))
+    reply.send(closeEnvelope(head, id, docUrl))
     return
   }
   if (settings.format === 'negotiate') reply.header('vary', varyAccept(reply.getHeader('vary')))
-  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept)
+  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept, settings.codeDocs)
   reply.header('content-type', contentType)
   reply.send(body)
 }
@@ -210,7 +211,7 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
   const id = requestIdOf(request)
-  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept)
+  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept, settings.codeDocs)
   const headers: Record<string, string> = {
     'content-type': contentType,
     'content-length': String(Buffer.byteLength(body))

@@ -3,6 +3,7 @@ import { installContractSchema } from './contract-schema.js'
 import { installErrorHandler } from './error-handler.js'
 import { installLogging } from './logging.js'
 import { refuseSecondRegistration, warnReplacedErrorHandler, warnRoutesBeforePlugin } from './mistakes.js'
+import { installDocsRoutes } from './docs-routes.js'
 import { installNotFound } from './not-found.js'
 import { installUnderPressure } from './overload.js'
 import { installShutdown } from './shutdown.js'
@@ -32,4 +33,5 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installShutdown(fastify, settings)
   const notFoundHooks = installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
+  installDocsRoutes(fastify, settings)
 }

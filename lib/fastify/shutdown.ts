@@ -37,7 +37,7 @@ function writeClosing (fastify: FastifyInstance, settings: Settings, req: Incomi
   const log = fastify.log.child({ request_id: id })
   if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
   // Every value here is checked already: the head cannot be refused.
-  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept)
+  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept, settings.codeDocs)
   const headers: Record<string, string> = { ...answer.headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }
   if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
   if (settings.format === 'negotiate') headers.vary = varyAccept(undefined)

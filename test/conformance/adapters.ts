@@ -29,6 +29,9 @@ export interface SuiteOptions extends CommonOptions {
   rateLimit?: Omit<RateLimitOptions, 'keyGenerator' | 'redis'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
   /** Overload limits, as both adapters take them. */
   underPressure?: UnderPressureOptions
+  /** A catalog made by defineErrors(), and where its page is. */
+  catalog?: object
+  docs?: { path?: string, publicUrl?: string, title?: string }
 }
 
 /** What a handler sees of the request, after validation. */

@@ -106,3 +106,27 @@ t.test('fastify: a failed external health check sheds requests, the status route
   t.same(contractErrors(body), [])
   t.same(body, { error: { code: 'service_unavailable', message: 'The server cannot serve requests right now; retry later', type: 'api_error', request_id: response.headers['x-request-id'] } })
 })
+
+t.test('express: sheds past a heap, RSS or event loop utilization limit, each measured on its own', async (t) => {
+  for (const limit of [{ maxHeapUsedBytes: 1 }, { maxRssBytes: 1 }, { maxEventLoopUtilization: 0.000001 }]) {
+    const envelope = expressEnvelope({ underPressure: { ...limit, sampleInterval: 20, retryAfter: 3 } })
+    const { default: express } = await import('express')
+    const app = express()
+    app.use(envelope.beforeRoutes())
+    app.get('/ok', (_req, res) => { res.json({ ok: true }) })
+    app.use(envelope.afterRoutes())
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    // Busy for a moment, so that utilization is above its limit too.
+    const end = Date.now() + 80
+    while (Date.now() < end) { /* working */ }
+    await sleep(60)
+    const response = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ok`)
+    const body = await response.json()
+    t.equal(response.status, 503, JSON.stringify(limit))
+    t.equal(response.headers.get('retry-after'), '3')
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { ...OVERLOADED, request_id: response.headers.get('x-request-id') } })
+    await envelope.close(server)
+  }
+})

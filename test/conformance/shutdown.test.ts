@@ -93,3 +93,18 @@ for (const adapter of envelopeAdapters) {
     t.same(seen, [], 'no other answer')
   })
 }
+
+t.test('express: close() stops the overload monitor, and a second close() rejects as server.close() does', async (t) => {
+  const { errorEnvelope } = await import('../../express.js')
+  const express = (await import('express')).default
+  const envelope = errorEnvelope({ underPressure: { maxEventLoopDelay: 1000 } })
+  const app = express()
+  app.use(envelope.beforeRoutes())
+  app.get('/ok', (_req, res) => { res.json({ ok: true }) })
+  app.use(envelope.afterRoutes())
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  await envelope.close(server)
+  t.equal(server.listening, false)
+  await t.rejects(envelope.close(server), { code: 'ERR_SERVER_NOT_RUNNING' })
+})

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+import { catalogEntries, type CatalogEntry } from './lib/core/catalog.js'
+import { renderCatalogHtml, renderCatalogMarkdown } from './lib/core/catalog-page.js'
+
+const USAGE = `Usage: error-envelope docs <module> [--out <file>] [--format html|md] [--public-url <url>] [--title <name>]
+
+Writes the "Errors" reference page of the catalog that <module> exports
+(made by defineErrors(): its default export, else its export named
+"errors", else its one catalog export), as HTML or Markdown, to <file> or
+to standard output.`
+
+/**
+ * The `error-envelope` command: `error-envelope docs ./errors.js --out
+ * errors.html` writes a catalog's reference page without a server.
+ *
+ * @example
+ * ```sh
+ * npx error-envelope docs ./dist/errors.js --out public/errors.html --public-url https://api.example.com/errors
+ * npx error-envelope docs ./dist/errors.js --format md > docs/errors.md
+ * ```
+ */
+async function main (argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, format: { type: 'string', default: 'html' }, 'public-url': { type: 'string' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+    })
+  } catch (error) {
+    return usage((error as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) {
+    process.stdout.write(USAGE + '\n')
+    return 0
+  }
+  if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module>')
+  if (values.format !== 'html' && values.format !== 'md') return usage(`--format is html or md, not "${String(values.format)}"`)
+  const entries = await catalogOf(positionals[1])
+  if (typeof entries === 'string') return usage(entries)
+  const base = values['public-url'] ?? ''
+  const urlOf = (code: string): string => `${base}#${code}`
+  const page = values.format === 'md' ? renderCatalogMarkdown(entries, urlOf, values.title) : renderCatalogHtml(entries, urlOf, values.title)
+  if (values.out === undefined) process.stdout.write(page)
+  else writeFileSync(values.out, page)
+  return 0
+}
+
+// The catalog a module exports, or what is wrong.
+async function catalogOf (module: string): Promise<readonly CatalogEntry[] | string> {
+  let exported: Record<string, unknown>
+  try {
+    exported = await import(pathToFileURL(resolve(module)).href) as Record<string, unknown>
+  } catch (error) {
+    return `cannot load ${module}: ${(error as Error).message}`
+  }
+  const candidates = [exported.default, exported.errors]
+  for (const candidate of candidates) {
+    const entries = catalogEntries(candidate)
+    if (entries !== undefined) return entries
+  }
+  const found = Object.values(exported).map(catalogEntries).filter((entries) => entries !== undefined)
+  if (found.length === 1) return found[0] as readonly CatalogEntry[]
+  return found.length === 0
+    ? `${module} exports no catalog made by defineErrors()`
+    : `${module} exports ${found.length} catalogs; export the one to document as default or as "errors"`
+}
+
+function usage (problem: string): number {
+  process.stderr.write(`error-envelope: ${problem}\n\n${USAGE}\n`)
+  return 2
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (error: unknown) => {
+  process.stderr.write(`error-envelope: ${String(error)}\n`)
+  process.exitCode = 1
+})

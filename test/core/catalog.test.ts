@@ -1,0 +1,53 @@
+import t from 'tap'
+import { catalogEntries, defineErrors, isApiError, normalizeError } from '../../index.js'
+import { errors } from '../fixtures/catalog.js'
+
+t.test('makes each entry a thrower of its ApiError, placeholders filled in', async (t) => {
+  const error = errors.widget_not_found({ id: 'w_1' }, { param: 'id' })
+  t.ok(isApiError(error))
+  t.same(normalizeError(error), { status: 404, code: 'widget_not_found', type: 'invalid_request_error', message: 'Widget w_1 not found', param: 'id' })
+  t.same(normalizeError(errors.card_declined()), { status: 402, code: 'card_declined', type: 'card_error', message: 'The card was declined' })
+  t.same(normalizeError(errors.quota_exceeded({ limit: 50 })), { status: 429, code: 'quota_exceeded', type: 'rate_limit_error', message: 'Quota of 50 exports a day used up' })
+})
+
+t.test('refuses a thrower call without a placeholder\'s value, naming the error and the placeholder', async (t) => {
+  t.throws(() => errors.widget_not_found({} as never), new TypeError('error "widget_not_found" needs a value for {id}, instead got undefined'))
+  t.throws(() => (errors.widget_not_found as (values?: unknown) => unknown)(), new TypeError('error "widget_not_found" needs a value for {id}, instead got undefined'))
+  t.throws(() => errors.widget_not_found({ id: { toString: () => 'x' } } as never), new TypeError('error "widget_not_found" needs a value for {id}, instead got an object'))
+})
+
+t.test('lists the built-in codes, described where the catalog describes them, then its own', async (t) => {
+  const entries = catalogEntries(errors) ?? []
+  const notFound = entries.find((entry) => entry.code === 'not_found')
+  t.same(notFound, { code: 'not_found', status: 404, type: 'invalid_request_error', title: 'Not found', message: 'Not found', builtIn: true, description: 'No route has this path.', fix: 'Check the path against the API reference.' })
+  t.same(entries.filter((entry) => !entry.builtIn).map((entry) => entry.code), ['widget_not_found', 'card_declined', 'quota_exceeded'])
+  t.ok(entries.some((entry) => entry.code === 'validation_failed' && entry.builtIn), 'special codes are built in too')
+  t.equal(entries.find((entry) => entry.code === 'quota_exceeded')?.title, 'Quota of {limit} exports a day used up', 'the title defaults to the message')
+  t.equal(catalogEntries({}), undefined, 'an object that is not a catalog has none')
+})
+
+const wrong: Array<[unknown, string]> = [
+  [[], 'defineErrors() takes an object of error definitions, instead got an array'],
+  [{ 'Widget-Missing': { status: 404, message: 'x' } }, 'defineErrors() entry "Widget-Missing": a code is lower-case letters, digits and underscores, starting with a letter, at most 64'],
+  [{ widget_gone: { status: 302, message: 'x' } }, 'defineErrors() entry "widget_gone": status must be an integer from 400 to 599, instead got 302'],
+  [{ widget_gone: { status: 410, message: '' } }, 'defineErrors() entry "widget_gone": message must be a non-empty string, instead got ""'],
+  [{ widget_gone: { status: 410, message: 'Widget {} is gone' } }, 'defineErrors() entry "widget_gone": the placeholder {} of its message is not a name (letters, digits and underscores)'],
+  [{ widget_gone: { status: 410, message: 'Widget { id } is gone' } }, 'defineErrors() entry "widget_gone": the placeholder { id } of its message is not a name (letters, digits and underscores)'],
+  [{ widget_gone: { status: 410, message: 'x', type: 'Card Error' } }, 'defineErrors() entry "widget_gone": type must be lower-case letters, digits and underscores, instead got "Card Error"'],
+  [{ widget_gone: { status: 410, message: 'x', fix: 7 } }, 'defineErrors() entry "widget_gone": fix must be a non-empty string, instead got 7'],
+  [{ widget_gone: { status: 410, message: 'x', docs: 'y' } }, 'defineErrors() entry "widget_gone": unknown field "docs"; known fields: status, message, type, title, description, fix'],
+  [{ widget_gone: 'gone' }, 'defineErrors() entry "widget_gone" must be an object, instead got "gone"'],
+  [{ not_found: { status: 410 } }, 'defineErrors() entry "not_found": not_found is a built-in code of status 404; describe it, or give your error another code'],
+  [{ not_found: { message: 'Nothing here' } }, 'defineErrors() entry "not_found": unknown field "message"; known fields: status, title, description, fix']
+]
+
+for (const [definitions, message] of wrong) {
+  t.test(`refuses ${JSON.stringify(definitions)} when the catalog is made`, async (t) => {
+    t.throws(() => defineErrors(definitions as never), new TypeError(message))
+  })
+}
+
+t.test('takes a built-in code restated with its own status', async (t) => {
+  const entries = catalogEntries(defineErrors({ not_found: { status: 404, title: 'Nothing here' } })) ?? []
+  t.equal(entries.find((entry) => entry.code === 'not_found')?.title, 'Nothing here')
+})

@@ -1,0 +1,58 @@
+import Fastify from 'fastify'
+import { connect, type AddressInfo } from 'node:net'
+import t from 'tap'
+import { contractErrors, problemErrors } from '../helper.js'
+import errorEnvelope from '../../index.js'
+
+// The options a request refused while the server closes follows: the
+// request id header and its trust, the format, and HEAD.
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+// Sends a slow request, closes the server while it runs, then sends `late`
+// on the same connection; returns what the connection read.
+async function lateRequest (app: ReturnType<typeof Fastify>, late: string): Promise<string> {
+  app.get('/slow', async () => { await sleep(200); return { ok: true } })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const socket = connect((app.server.address() as AddressInfo).port, '127.0.0.1')
+  let raw = ''
+  socket.on('data', (chunk) => { raw += chunk.toString() })
+  const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
+  await sleep(30)
+  const closing = app.close()
+  await sleep(30)
+  socket.write(late)
+  await closed
+  await closing
+  return raw.slice(raw.indexOf('HTTP/1.1 503'))
+}
+
+t.test('answers with problem details when Accept prefers them, with Vary, without an id header when it is off', async (t) => {
+  const app = Fastify()
+  await app.register(errorEnvelope, { format: 'negotiate', requestId: { header: false } })
+  const raw = await lateRequest(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nAccept: application/problem+json\r\nX-Request-Id: sent-1\r\n\r\n')
+  const [head, body] = raw.split('\r\n\r\n')
+  t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
+  t.match(head, /\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/)
+  t.match(head, /\r\nvary: Accept\r\n/)
+  t.match(head, /\r\nretry-after: 5\r\n/)
+  t.notMatch(head, /x-request-id/i, 'no id header')
+  const problem = JSON.parse(body)
+  t.same(problemErrors(problem), [])
+  t.not(problem.request_id, 'sent-1', 'with the header off, the incoming one is not read')
+  t.same(problem, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is shutting down; retry later', instance: `urn:request:${String(problem.request_id)}`, code: 'service_unavailable', request_id: problem.request_id })
+})
+
+t.test('generates its own id when incoming ids are not trusted, and sends no body to HEAD', async (t) => {
+  const app = Fastify()
+  await app.register(errorEnvelope, { requestId: { trustIncoming: false } })
+  const raw = await lateRequest(app, 'HEAD /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: sent-1\r\n\r\n')
+  const [head, body] = raw.split('\r\n\r\n')
+  t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
+  t.match(head, /\r\nx-request-id: req_[A-Za-z0-9_-]{20}\r\n/, 'a generated id')
+  t.equal(body, '', 'HEAD gets no body')
+  t.match(head, /\r\ncontent-type: application\/json; charset=utf-8\r\n/)
+  t.same(contractErrors({ error: { code: 'service_unavailable', message: 'x', type: 'api_error', request_id: 'req_1' } }), [], 'the envelope HEAD would have had')
+})
