@@ -24,13 +24,14 @@ export interface CodeDocs {
   urlOf: (code: string) => string | undefined
   /** The title of a code of the catalog, or undefined. */
   titleOf: (code: string) => string | undefined
+  /** Every code of the catalog, built-in ones first. */
+  entries: readonly CatalogEntry[]
 }
 
 /** The `docs` option after checking: where the page is served. */
 export interface DocsSettings extends CodeDocs {
   path: string
   title: string
-  entries: readonly CatalogEntry[]
 }
 
 const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title'])
@@ -51,7 +52,7 @@ export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDo
   if (entries === undefined) fail('catalog', 'a catalog made by defineErrors()', catalog)
   const titles = new Map(entries.map((entry) => [entry.code, entry.title]))
   const titleOf = function titleOf (code: string): string | undefined { return titles.get(code) }
-  if (docs === undefined) return { codeDocs: { titleOf, urlOf: function noPage () { return undefined } }, docs: undefined }
+  if (docs === undefined) return { codeDocs: { titleOf, entries, urlOf: function noPage () { return undefined } }, docs: undefined }
   const given = nestedOption('docs', docs, DOCS_KEYS)
   const path = given.path ?? '/errors'
   if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/.test(path) || path.endsWith('/')) fail('docs.path', 'a path such as /errors', path)
@@ -62,7 +63,7 @@ export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDo
   const base = (publicUrl as string | undefined) ?? path
   const codes = new Set(entries.map((entry) => entry.code))
   const urlOf = function docUrlOf (code: string): string | undefined { return codes.has(code) ? `${base}#${code}` : undefined }
-  return { codeDocs: { titleOf, urlOf }, docs: { path, title, entries, titleOf, urlOf } }
+  return { codeDocs: { titleOf, entries, urlOf }, docs: { path, title, entries, titleOf, urlOf } }
 }
 
 function isPageUrl (value: unknown): boolean {

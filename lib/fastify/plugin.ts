@@ -4,6 +4,7 @@ import { installErrorHandler } from './error-handler.js'
 import { installLogging } from './logging.js'
 import { refuseSecondRegistration, warnReplacedErrorHandler, warnRoutesBeforePlugin } from './mistakes.js'
 import { installDocsRoutes } from './docs-routes.js'
+import { installOpenApiErrors } from './openapi.js'
 import { installNotFound } from './not-found.js'
 import { installUnderPressure } from './overload.js'
 import { installShutdown } from './shutdown.js'
@@ -34,4 +35,5 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   const notFoundHooks = installRateLimit(fastify, settings)
   installNotFound(fastify, settings, notFoundHooks)
   installDocsRoutes(fastify, settings)
+  installOpenApiErrors(fastify, settings)
 }

@@ -22,6 +22,17 @@ declare module 'fastify' {
      * ```
      */
     rateLimit?: RouteRateLimitConfig | false
+    /**
+     * The catalog codes (built-in ones included) a route can answer beyond
+     * those the plugin knows of it, for the OpenAPI document of
+     * `@fastify/swagger`.
+     *
+     * @example
+     * ```ts
+     * app.get('/widgets/:id', { config: { errors: ['widget_not_found', 'unauthorized'] } }, getWidget)
+     * ```
+     */
+    errors?: readonly string[]
   }
 }
 

@@ -1,0 +1,109 @@
+import swagger from '@fastify/swagger'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import Fastify from 'fastify'
+import t from 'tap'
+import { assertEnvelope, contractErrors } from '../helper.js'
+import errorEnvelope, { unauthorized } from '../../index.js'
+import { errors } from '../fixtures/catalog.js'
+
+// With @fastify/swagger registered, the OpenAPI document lists the error
+// responses each operation can really give, and the server gives them.
+
+async function build (): Promise<ReturnType<typeof Fastify>> {
+  const app = Fastify()
+  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' } } })
+  await app.register(errorEnvelope, { catalog: errors, docs: { publicUrl: 'https://api.example.com/errors' }, rateLimit: { max: 100, timeWindow: 60_000 } })
+  app.get('/widgets/:id', {
+    schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^w_[0-9]+$' } } } },
+    config: { errors: ['widget_not_found', 'unauthorized'] }
+  }, async (request) => {
+    if (request.headers.authorization === undefined) throw unauthorized('Invalid API key')
+    throw errors.widget_not_found({ id: (request.params as { id: string }).id }, { param: 'id' })
+  })
+  app.post('/widgets', {
+    schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+    config: { errors: ['card_declined'], rateLimit: { max: 3 } }
+  }, async () => { throw errors.card_declined() })
+  app.get('/health', { config: { rateLimit: false } }, async () => { throw new Error('db down') })
+  await app.ready()
+  return app
+}
+
+type Responses = Record<string, { $ref?: string }>
+
+t.test('adds the envelope schema and the error responses of each operation, and the document is valid OpenAPI 3.1', async (t) => {
+  const app = await build()
+  t.teardown(() => app.close())
+  const document = app.swagger() as { paths: Record<string, Record<string, { responses: Responses }>>, components: { schemas: Record<string, unknown>, responses: Record<string, any> } }
+  const result = await new Validator().validate(document as Record<string, unknown>)
+  t.same(result.errors, undefined, 'no validation errors')
+  t.equal(result.valid, true)
+  t.same(Object.keys(document.components.schemas.ErrorEnvelope as object).includes('properties'), true, 'the contract is a component')
+  const statuses = (path: string, method: string): string[] => Object.keys(document.paths[path][method].responses).filter((status) => status !== '200').sort()
+  t.same(statuses('/widgets/{id}', 'get'), ['400', '401', '404', '405', '429', '500'])
+  t.same(statuses('/widgets', 'post'), ['400', '402', '405', '422', '429', '500'])
+  t.same(statuses('/health', 'get'), ['405', '500'])
+  const notFound = document.components.responses[document.paths['/widgets/{id}'].get.responses['404'].$ref?.split('/').pop() as string]
+  t.same(Object.keys(notFound.content['application/json'].examples).sort(), ['not_found', 'widget_not_found'], 'the codes a 404 of that operation carries')
+  for (const example of Object.values(notFound.content['application/json'].examples) as Array<{ value: unknown }>) {
+    t.same(contractErrors(example.value), [], 'each example satisfies the contract')
+  }
+  t.same(document.paths['/widgets/{id}'].get.responses['404'].$ref?.startsWith('#/components/responses/'), true)
+  t.equal(app.swagger(), document, 'the document is made once')
+  t.match(app.swagger({ yaml: true }), /openapi: 3\.1\.0/, 'the YAML form is Swagger\'s own')
+})
+
+t.test('every error response the document lists is one the server really gives', async (t) => {
+  const app = await build()
+  t.teardown(() => app.close())
+  const sends: Array<[string, Parameters<typeof app.inject>[0], number, object]> = [
+    ['/widgets/{id} get', { url: '/widgets/w_1' }, 401, { code: 'unauthorized', message: 'Invalid API key', type: 'authentication_error' }],
+    ['/widgets/{id} get', { url: '/widgets/w_9', headers: { authorization: 'Bearer x' } }, 404, { code: 'widget_not_found', message: 'Widget w_9 not found', type: 'invalid_request_error', param: 'id' }],
+    ['/widgets/{id} get', { url: '/widgets/nope', headers: { authorization: 'Bearer x' } }, 400, { code: 'invalid_parameter', message: 'Invalid field id: must match pattern "^w_[0-9]+$"', type: 'invalid_request_error', param: 'id', details: [{ field: 'id', message: 'must match pattern "^w_[0-9]+$"' }] }],
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: {} }, 422, { code: 'validation_failed', message: 'Missing required field: name', type: 'validation_error', param: 'name', details: [{ field: 'name', message: 'is required' }] }],
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: { name: 'Gear' } }, 402, { code: 'card_declined', message: 'The card was declined', type: 'card_error' }],
+    ['/health get', { url: '/health' }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }],
+    ['/health get', { method: 'DELETE', url: '/health' }, 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /health', type: 'invalid_request_error' }],
+    ['/widgets post', { method: 'POST', url: '/widgets', headers: { 'content-type': 'application/json' }, payload: '{"name":' }, 400, { code: 'invalid_json', message: 'Request body is not valid JSON', type: 'invalid_request_error' }],
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: {} }, 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' }]
+  ]
+  const document = app.swagger() as { paths: Record<string, Record<string, { responses: Responses }>> }
+  for (const [operation, request, status, expected] of sends) {
+    const response = await app.inject(request)
+    // Every code here is in the catalog, the built-in ones included.
+    const code = (expected as { code: string }).code
+    assertEnvelope(t, response, status, { ...expected, doc_url: `https://api.example.com/errors#${code}` } as never)
+    const [path, method] = operation.split(' ')
+    t.ok(String(status) in document.paths[path][method].responses, `${operation} lists ${status}`)
+  }
+})
+
+t.test('refuses a route whose config.errors names a code the catalog does not have', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope, { catalog: errors })
+  t.throws(() => app.get('/x', { config: { errors: ['widget_missing'] } }, async () => 'x'), new TypeError('error-envelope: config.errors of GET /x must list codes of the catalog (built-in ones included), instead got ["widget_missing"]'))
+  t.throws(() => app.get('/y', { config: { errors: 'not_found' } }, async () => 'y'), new TypeError('error-envelope: config.errors of GET /y must list codes of the catalog (built-in ones included), instead got "not_found"'))
+})
+
+t.test('documents validation answers with the validation.status option', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' } } })
+  await app.register(errorEnvelope, { validation: { status: { body: 400, querystring: 422 } } })
+  app.post('/widgets', { schema: { body: { type: 'object' }, querystring: { type: 'object', properties: { dry: { type: 'boolean' } } } } }, async () => 'x')
+  await app.ready()
+  const document = app.swagger() as { paths: Record<string, Record<string, { responses: Responses }>>, components: { responses: Record<string, any> } }
+  const codes = (status: string): string[] => Object.keys(document.components.responses[document.paths['/widgets'].post.responses[status].$ref?.split('/').pop() as string].content['application/json'].examples).sort()
+  t.same(codes('400'), ['invalid_json', 'validation_failed'])
+  t.same(codes('422'), ['validation_failed'])
+})
+
+t.test('leaves the document alone without @fastify/swagger', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  app.get('/x', async () => 'x')
+  await app.ready()
+  t.equal(app.hasDecorator('swagger'), false)
+})
