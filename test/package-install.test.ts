@@ -183,7 +183,7 @@ export const errors = defineErrors({
     t.match(html, /^<!doctype html>/)
     t.match(html, '<title>Errors · Widgets API</title>')
     t.match(html, '<section class="code" id="widget_not_found">')
-    t.match(html, '"doc_url": "https://api.example.com/errors#widget_not_found"')
+    t.match(html, '&quot;doc_url&quot;: &quot;https://api.example.com/errors#widget_not_found&quot;')
     const markdown = run(bin, ['docs', './errors.mjs', '--format', 'md'], project)
     t.match(markdown, /^# Errors\n/)
     t.match(markdown, '### widget_not_found')

@@ -125,15 +125,13 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
     close: async function closeServer (server) {
       for (const middleware of overload) middleware.stop()
       refuseRequests(server, function answerClosing (req, res) {
-        requestId(req, res, function idGiven () { errorHandler(closingError(), req, res, noNext) })
+        // The error handler answers, and never calls the next function.
+        requestId(req, res, function idGiven () { errorHandler(closingError(), req, res, idGiven) })
       })
       await new Promise<void>((resolve, reject) => { server.close((error) => { if (error === undefined) resolve(); else reject(error) }) })
     }
   }
 }
-
-// The error handler answers every error itself.
-function noNext (): void {}
 
 // Whether a router, or one mounted in it, has this middleware in its stack.
 function mounts (router: unknown, handle: unknown, depth: number): boolean {

@@ -56,6 +56,9 @@ for (const adapter of envelopeAdapters) {
     }
     t.match(html, 'The card issuer refused the charge &lt;for a reason it keeps&gt;.', 'catalog text is escaped')
     t.notMatch(html, /<script/i, 'no script')
+    const head = await fetch(base + '/errors', { method: 'HEAD' })
+    t.equal(head.status, 200)
+    t.equal(await head.text(), '', 'HEAD gets no body')
     t.match(html, '@media (prefers-color-scheme: dark)')
     t.match(html, '@media print')
     const json = await (await fetch(base + '/errors.json')).json()

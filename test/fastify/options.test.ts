@@ -65,7 +65,7 @@ t.test('refuses a wrong rateLimit at registration, naming it and what was given'
 
 t.test('refuses an unknown option name at registration, naming it', async (t) => {
   t.same(await registerError(t, { exposeErrors: true }), new TypeError(
-    'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, rateLimit, underPressure'))
+    'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, rateLimit, underPressure'))
 })
 
 t.test('refuses an unknown requestId or logLevels option name at registration, naming it', async (t) => {
