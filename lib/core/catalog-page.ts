@@ -98,6 +98,7 @@ ${entry.description === undefined ? '' : `<dt>Cause</dt><dd>${escapeHtml(entry.d
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Errors · ${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
