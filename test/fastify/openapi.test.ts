@@ -17,13 +17,17 @@ async function build (): Promise<ReturnType<typeof Fastify>> {
     schema: { params: { type: 'object', properties: { id: { type: 'string', pattern: '^w_[0-9]+$' } } } },
     config: { errors: ['widget_not_found', 'unauthorized'] }
   }, async (request) => {
+    if (request.headers['x-fail'] !== undefined) throw new Error('db down')
     if (request.headers.authorization === undefined) throw unauthorized('Invalid API key')
     throw errors.widget_not_found({ id: (request.params as { id: string }).id }, { param: 'id' })
   })
   app.post('/widgets', {
     schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
-    config: { errors: ['card_declined'], rateLimit: { max: 3 } }
-  }, async () => { throw errors.card_declined() })
+    config: { errors: ['card_declined'], rateLimit: { max: 4 } }
+  }, async (request) => {
+    if (request.headers['x-fail'] !== undefined) throw new Error('db down')
+    throw errors.card_declined()
+  })
   app.get('/health', { config: { rateLimit: false } }, async () => { throw new Error('db down') })
   await app.ready()
   return app
@@ -65,9 +69,14 @@ t.test('every error response the document lists is one the server really gives',
     ['/health get', { url: '/health' }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }],
     ['/health get', { method: 'DELETE', url: '/health' }, 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /health', type: 'invalid_request_error' }],
     ['/widgets post', { method: 'POST', url: '/widgets', headers: { 'content-type': 'application/json' }, payload: '{"name":' }, 400, { code: 'invalid_json', message: 'Request body is not valid JSON', type: 'invalid_request_error' }],
-    ['/widgets post', { method: 'POST', url: '/widgets', payload: {} }, 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' }]
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: { name: 'Gear' }, headers: { 'x-fail': '1' } }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }],
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: {} }, 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' }],
+    ['/widgets post', { method: 'PUT', url: '/widgets' }, 405, { code: 'method_not_allowed', message: 'Method PUT is not allowed for /widgets', type: 'invalid_request_error' }],
+    ['/widgets/{id} get', { method: 'DELETE', url: '/widgets/w_1' }, 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /widgets/w_1', type: 'invalid_request_error' }],
+    ['/widgets/{id} get', { url: '/widgets/w_1', headers: { 'x-fail': '1' } }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }]
   ]
   const document = app.swagger() as { paths: Record<string, Record<string, { responses: Responses }>> }
+  const sent = new Set<string>()
   for (const [operation, request, status, expected] of sends) {
     const response = await app.inject(request)
     // Every code here is in the catalog, the built-in ones included.
@@ -75,6 +84,19 @@ t.test('every error response the document lists is one the server really gives',
     assertEnvelope(t, response, status, { ...expected, doc_url: `https://api.example.com/errors#${code}` } as never)
     const [path, method] = operation.split(' ')
     t.ok(String(status) in document.paths[path][method].responses, `${operation} lists ${status}`)
+    sent.add(`${operation} ${status}`)
+  }
+  // The global limit: the next requests of the same client pass it.
+  let limited
+  for (let i = 0; i < 120 && limited?.statusCode !== 429; i++) limited = await app.inject({ url: '/widgets/w_1' })
+  assertEnvelope(t, limited as never, 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error', doc_url: 'https://api.example.com/errors#rate_limit_exceeded' } as never)
+  sent.add('/widgets/{id} get 429')
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (path === '/errors' || path === '/errors.json') continue
+      const listed = Object.keys(operation.responses).filter((status) => status !== '200')
+      t.same(listed.filter((status) => !sent.has(`${path} ${method} ${status}`)), [], `every error response of ${method} ${path} was given`)
+    }
   }
 })
 
