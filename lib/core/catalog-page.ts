@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { CatalogEntry } from './catalog.js'
+import { codeFor } from './codes.js'
 
 /**
  * What the reference page says of the envelope's fields, in the contract's
@@ -45,6 +46,11 @@ function exampleOf (entry: CatalogEntry, urlOf: (code: string) => string): strin
   return JSON.stringify({ error: { code: entry.code, message: entry.message, type: entry.type, request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3', doc_url: urlOf(entry.code) } }, null, 2)
 }
 
+// The reason phrase of a status, or the table's phrase of one Node has none for (499).
+function phrase (status: number): string {
+  return STATUS_CODES[status] ?? codeFor(status).message
+}
+
 function escapeHtml (text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 }
@@ -82,12 +88,12 @@ export function renderCatalogHtml (entries: readonly CatalogEntry[], urlOf: (cod
   const example = entries.find((entry) => !entry.builtIn) ?? entries[0]
   const rows = statuses.map((status) => {
     const codes = entries.filter((entry) => entry.status === status).map((entry) => `<a href="#${entry.code}"><code>${entry.code}</code></a>`).join(', ')
-    return `<tr><td>${status}</td><td>${escapeHtml(STATUS_CODES[status] ?? '')}</td><td>${codes}</td></tr>`
+    return `<tr><td>${status}</td><td>${escapeHtml(phrase(status))}</td><td>${codes}</td></tr>`
   }).join('\n')
   const sections = entries.map((entry) => `<section class="code" id="${entry.code}">
 <h3><a href="#${entry.code}"><code>${entry.code}</code></a></h3>
 <dl>
-<dt>Status</dt><dd>${entry.status} ${escapeHtml(STATUS_CODES[entry.status] ?? '')}</dd>
+<dt>Status</dt><dd>${entry.status} ${escapeHtml(phrase(entry.status))}</dd>
 <dt>Type</dt><dd><code>${entry.type}</code></dd>
 <dt>Title</dt><dd>${escapeHtml(entry.title)}</dd>
 ${entry.description === undefined ? '' : `<dt>Cause</dt><dd>${escapeHtml(entry.description)}</dd>\n`}${entry.fix === undefined ? '' : `<dt>Fix</dt><dd>${escapeHtml(entry.fix)}</dd>\n`}</dl>
@@ -163,7 +169,7 @@ export function renderCatalogMarkdown (entries: readonly CatalogEntry[], urlOf: 
     ...entries.map((entry) => `| [\`${entry.code}\`](#${entry.code}) | ${entry.status} | \`${entry.type}\` | ${cell(entry.title)} |`)
   ]
   for (const entry of entries) {
-    lines.push('', `### ${entry.code}`, '', `**${entry.status} ${STATUS_CODES[entry.status] ?? ''}**, type \`${entry.type}\`: ${entry.title}.`)
+    lines.push('', `### ${entry.code}`, '', `**${entry.status} ${phrase(entry.status)}**, type \`${entry.type}\`: ${entry.title}.`)
     if (entry.description !== undefined) lines.push('', `**Cause.** ${entry.description}`)
     if (entry.fix !== undefined) lines.push('', `**Fix.** ${entry.fix}`)
     lines.push('', '```json', exampleOf(entry, urlOf), '```')

@@ -48,6 +48,9 @@ t.test('renders the page as HTML and Markdown, every code with its anchor, the c
   t.match(markdown, '### card_declined\n\n**402 Payment Required**, type `card_error`: The card was declined.')
   t.match(markdown, '**Fix.** List widgets with GET /widgets and use one of their ids.')
   t.match(markdown, '"doc_url": "https://api.example.com/errors#quota_exceeded"')
+  const unusual = catalogEntries(defineErrors({ client_closed: { status: 499, message: 'The client closed the connection' } })) ?? []
+  t.match(renderCatalogHtml(unusual, urlOf), '<tr><td>499</td><td>Request error</td>', 'a status without a reason phrase gets the table\'s')
+  t.match(renderCatalogMarkdown(unusual, urlOf), '**499 Request error**')
   const onlyBuiltIns = catalogEntries(defineErrors({})) ?? []
   t.match(renderCatalogMarkdown(onlyBuiltIns, urlOf), 'Every error of API answers', 'the API\'s default name')
   t.match(renderCatalogHtml(onlyBuiltIns, urlOf), '"code": "bad_request"'.replace(/"/g, '&quot;'), 'the example is the first code when the catalog has none of its own')
