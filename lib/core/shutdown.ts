@@ -33,7 +33,8 @@ export function closingError (): ApiError {
 export function refuseRequests (server: Server, answer: (req: IncomingMessage, res: ServerResponse) => void): void {
   for (const listener of server.listeners('request')) server.removeListener('request', listener as (...args: unknown[]) => void)
   server.on('request', function refuseWhileClosing (req: IncomingMessage, res: ServerResponse) {
-    res.shouldKeepAlive = false
+    // HTTP/1: close the connection after this answer (HTTP/2 has no such header).
+    if (req.httpVersionMajor < 2) res.shouldKeepAlive = false
     answer(req, res)
   })
 }

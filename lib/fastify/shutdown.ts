@@ -38,7 +38,9 @@ function writeClosing (fastify: FastifyInstance, settings: Settings, req: Incomi
   if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
   // Every value here is checked already: the head cannot be refused.
   const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept, settings.codeDocs)
-  const headers: Record<string, string> = { ...answer.headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }
+  const headers: Record<string, string> = { ...answer.headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }
+  // HTTP/2 has no Connection header: its session is closed by the server.
+  if (req.httpVersionMajor < 2) headers.connection = 'close'
   if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
   if (settings.format === 'negotiate') headers.vary = varyAccept(undefined)
   res.writeHead(answer.status, headers)

@@ -56,3 +56,72 @@ t.test('generates its own id when incoming ids are not trusted, and sends no bod
   t.match(head, /\r\ncontent-type: application\/json; charset=utf-8\r\n/)
   t.same(contractErrors({ error: { code: 'service_unavailable', message: 'x', type: 'api_error', request_id: 'req_1' } }), [], 'the envelope HEAD would have had')
 })
+
+t.test('answers HTTP/2 requests that meet the close with the envelope or a closed stream, never a crash', async (t) => {
+  const { connect: connectHttp2 } = await import('node:http2')
+  const app = Fastify({ http2: true })
+  await app.register(errorEnvelope)
+  app.get('/slow', async () => { await sleep(100); return { ok: true } })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const session = connectHttp2(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`)
+  t.teardown(() => { session.destroy() })
+  await new Promise((resolve) => session.once('connect', resolve))
+  function get (path: string): Promise<{ status: number, headers: Record<string, unknown>, body: string } | 'refused'> {
+    return new Promise((resolve) => {
+      let stream
+      try {
+        stream = session.request({ ':path': path })
+      } catch {
+        resolve('refused')
+        return
+      }
+      let body = ''
+      let head: Record<string, unknown> = {}
+      stream.on('response', (received) => { head = received })
+      stream.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      stream.on('end', () => { resolve({ status: Number(head[':status']), headers: head, body }) })
+      stream.on('error', () => { resolve('refused') })
+    })
+  }
+  const inFlight = get('/slow')
+  await sleep(20)
+  const closing = app.close()
+  // Streams opened as the server closes: before its GOAWAY, or after.
+  const late = await Promise.all(Array.from({ length: 20 }, async (_unused, i) => { await sleep(i); return await get('/slow') }))
+  t.same(JSON.parse(((await inFlight) as { body: string }).body), { ok: true }, 'the request in flight finishes')
+  for (const answer of late) {
+    if (answer === 'refused') continue
+    if (answer.status === 200) {
+      t.same(JSON.parse(answer.body), { ok: true })
+      continue
+    }
+    t.equal(answer.status, 503)
+    t.equal(answer.headers.connection, undefined, 'no Connection header on HTTP/2')
+    const body = JSON.parse(answer.body)
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { code: 'service_unavailable', message: 'The server is shutting down; retry later', type: 'api_error', request_id: answer.headers['x-request-id'] } })
+  }
+  session.close()
+  await closing
+})
+
+t.test('writes no Connection header to an HTTP/2 request refused while closing', async (t) => {
+  const app = Fastify()
+  await app.register(errorEnvelope)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.close()
+  // What Node's HTTP/2 compatibility layer hands the request listener.
+  const written: { status?: number, headers?: Record<string, string>, body?: string } = {}
+  const res = {
+    shouldKeepAlive: true,
+    writeHead (status: number, headers: Record<string, string>) { written.status = status; written.headers = headers },
+    end (body: string) { written.body = body }
+  }
+  app.server.emit('request', { httpVersionMajor: 2, method: 'GET', url: '/x', headers: { 'x-request-id': 'h2-late' } }, res)
+  t.equal(written.status, 503)
+  t.equal(written.headers?.connection, undefined)
+  t.equal(res.shouldKeepAlive, true, 'left as it is')
+  const body = JSON.parse(written.body as string)
+  t.same(contractErrors(body), [])
+  t.same(body, { error: { code: 'service_unavailable', message: 'The server is shutting down; retry later', type: 'api_error', request_id: 'h2-late' } })
+})
