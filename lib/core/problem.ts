@@ -162,7 +162,7 @@ export function serializeProblem (answer: NormalizedError, requestId: string, do
 export function wantsProblem (format: ErrorFormat, accept: unknown): boolean {
   if (format !== 'negotiate') return format === 'problem'
   // Only an Accept that names problem details can prefer them.
-  if (typeof accept !== 'string' || !accept.includes('problem')) return false
+  if (typeof accept !== 'string' || !accept.toLowerCase().includes('problem')) return false
   return new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES) === 'application/problem+json'
 }
 

@@ -127,6 +127,7 @@ for (const adapter of envelopeAdapters) {
       ['application/*', 'envelope'],
       ['application/json', 'envelope'],
       ['application/problem+json', 'problem'],
+      ['APPLICATION/PROBLEM+JSON', 'problem'],
       ['application/json;q=0.9, application/problem+json', 'problem'],
       ['application/problem+json;q=0.5, application/json', 'envelope'],
       ['text/html, application/problem+json;q=0.1', 'problem'],
