@@ -62,7 +62,8 @@ export interface Adapter {
 /** The largest body both apps accept, so that "too large" means the same. */
 export const BODY_LIMIT = 1024
 
-function capture (): { logs: LogLine[], stream: Writable } {
+/** A stream that parses the pino lines written to it into `logs`. */
+export function capture (): { logs: LogLine[], stream: Writable } {
   const logs: LogLine[] = []
   const stream = new Writable({
     write (chunk, _encoding, done) {

@@ -1,13 +1,13 @@
 import express from 'express'
 import Fastify from 'fastify'
 import type { AddressInfo } from 'node:net'
-import { Writable } from 'node:stream'
 import pino from 'pino'
 import { pinoHttp } from 'pino-http'
 import t, { type Test } from 'tap'
 import { contractErrors, type LogLine } from '../helper.js'
 import errorEnvelope, { badRequest, conflict, serverOptions } from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
+import { capture } from './adapters.js'
 
 // The lines a person reads: the error line of a request comes before the
 // framework's "request completed" line, a client error's line says what the
@@ -18,17 +18,6 @@ const bodySchema = {
   type: 'object',
   required: ['name', 'email'],
   properties: { name: { type: 'string' }, email: { type: 'string' } }
-}
-
-function capture (): { logs: LogLine[], stream: Writable } {
-  const logs: LogLine[] = []
-  const stream = new Writable({
-    write (chunk, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line !== '') logs.push(JSON.parse(line))
-      done()
-    }
-  })
-  return { logs, stream }
 }
 
 class DatabaseError extends Error {
