@@ -44,11 +44,10 @@ export function warnReplacedErrorHandler (fastify: FastifyInstance, installed: u
 
 /**
  * Warns once, when the server is ready, naming the routes that were added
- * before the plugin: Fastify fixed their error handler and hooks when they
- * were added, so their errors leave in Fastify's own shape (a 5xx with its
- * real message) and their answers lack the request id header. It also names
- * the routes added right after a `register()` that was not awaited, which
- * reach the router before the plugin loads.
+ * before the plugin: Fastify fixed their error handler when they were
+ * added, so their errors leave in Fastify's own shape (a 5xx with its real
+ * message). It also names the routes added right after a `register()` that
+ * was not awaited, which reach the router before the plugin loads.
  *
  * @example
  * ```ts
@@ -63,7 +62,7 @@ export function warnRoutesBeforePlugin (fastify: FastifyInstance): void {
   if (early.length === 0) return
   const shown = early.length > MAX_NAMED ? [...early.slice(0, MAX_NAMED), `and ${early.length - MAX_NAMED} more`] : early
   fastify.addHook('onReady', function warnEarlyRoutes (done) {
-    safeLog(fastify.log, 'warn', {}, `error-envelope was registered after these routes were added, so it cannot answer for them in full (errors in Fastify's shape with a 5xx's real message, or no request id header): ${shown.join(', ')}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`)
+    safeLog(fastify.log, 'warn', {}, `error-envelope was registered after these routes were added, so it cannot answer for them in full (their errors leave in Fastify's shape, with a 5xx's real message): ${shown.join(', ')}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`)
     done()
   })
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Settings } from './options.js'
 import { resolveRequestId } from '../core/request-id.js'
 import type { CommonSettings } from '../core/options.js'
@@ -11,15 +11,13 @@ import type { IncomingMessage } from 'node:http'
  * request from the server that owns the route, so routes added before the
  * plugin get it too.
  *
- * The header is set by the handler of each route added after the plugin,
- * wrapped through `onRoute`, and by every answer of the plugin itself
- * (errors, 404/405/501, OPTIONS). Not by a lifecycle hook: where the
- * header costs something, on a route that throws, an `onRequest` hook that
- * only sets it measured 0.89-0.93 of Fastify's error-path floor against
- * 0.92-0.95 for the wrapper, and an `onSend` hook 0.988 of the wrapper head
- * to head (bench/NOTES.md, item 1). What the wrapper cannot reach: a 2xx
- * that another plugin's hook sends itself before the handler runs, and the
- * routes added before the plugin.
+ * The header is set by an `onSend` hook, which runs for every response of
+ * the routes added after the plugin and of the not-found handler, whoever
+ * sends it: the route's handler, the plugin's error answers, and another
+ * plugin's hook that answers before any handler runs (a cache answering
+ * from `onRequest`), and the routes added before the plugin. A header
+ * already set is left as it is: the plugin's own answers set it with the id
+ * their body carries.
  *
  * @example
  * ```ts
@@ -41,16 +39,13 @@ export function installRequestId (fastify: FastifyInstance, settings: Settings):
   fastify.setGenReqId(requestIdGenerator(settings))
   const header = settings.requestIdHeader
   if (header === false) return
-  fastify.addHook('onRoute', function echoRequestIdFromHandler (route: RouteOptions) {
-    route.handler = echoingHandler(route.handler, header)
+  // The plugin's own answers set the header first, with the id their body
+  // carries (a fresh one when a child plugin's generator broke the pattern):
+  // the hook leaves a header already set.
+  fastify.addHook('onSend', function echoRequestId (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) {
+    if (!reply.hasHeader(header)) reply.header(header, request.id)
+    done(null, payload)
   })
-}
-
-function echoingHandler (handler: RouteHandlerMethod, header: string): RouteHandlerMethod {
-  return function echoRequestId (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
-    reply.header(header, request.id)
-    return handler.call(this, request, reply)
-  }
 }
 
 /**

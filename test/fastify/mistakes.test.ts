@@ -30,7 +30,7 @@ t.test('does not warn for an error handler set in a child plugin', async (t) => 
   t.same(logs.filter((line) => line.msg === REPLACED), [])
 })
 
-const EARLY = (routes: string): string => `error-envelope was registered after these routes were added, so it cannot answer for them in full (errors in Fastify's shape with a 5xx's real message, or no request id header): ${routes}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`
+const EARLY = (routes: string): string => `error-envelope was registered after these routes were added, so it cannot answer for them in full (their errors leave in Fastify's shape, with a 5xx's real message): ${routes}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`
 
 t.test('warns once at ready, naming the routes added before the plugin, in a child or after a register() not awaited', async (t) => {
   const { logs } = await build(t, {

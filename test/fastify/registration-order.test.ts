@@ -42,14 +42,15 @@ t.test('lists the extension method of a route added before the plugin in Allow',
   t.same(made.json(), { made: true })
 })
 
-t.test('gives a route added before the plugin ids from the plugin, but no X-Request-Id header on its 2xx', async (t) => {
+t.test('gives a route added before the plugin ids from the plugin, echoed in X-Request-Id on its 2xx', async (t) => {
   const { app } = await build(t, { before: early })
   for (const url of ['/early', '/early-child']) {
     const generated = await app.inject(url)
     t.match(generated.json().id, GENERATED, `${url}: a generated id`)
-    t.equal(generated.headers['x-request-id'], undefined, `${url}: its handler, added before the plugin, sets no header`)
+    t.equal(generated.headers['x-request-id'], generated.json().id, `${url}: the id echoed by the plugin's onSend hook`)
     const incoming = await app.inject({ url, headers: { 'x-request-id': 'client-1' } })
     t.same(incoming.json(), { id: 'client-1' }, `${url}: a valid incoming id`)
+    t.equal(incoming.headers['x-request-id'], 'client-1', `${url}: echoed`)
     const invalid = await app.inject({ url, headers: { 'x-request-id': 'bad id' } })
     t.match(invalid.json().id, GENERATED, `${url}: an invalid incoming id is replaced`)
   }
@@ -61,11 +62,11 @@ t.test('leaves the errors of a route added before the plugin to Fastify\'s defau
   t.equal(response.statusCode, 500)
   t.same(response.json(), { statusCode: 500, error: 'Internal Server Error', message: 'db password is hunter2' },
     'Fastify\'s shape, with the thrown message')
-  t.equal(response.headers['x-request-id'], undefined)
   const fastifyLines = logs.filter((line) => line.err !== undefined)
   t.equal(fastifyLines.length, 1, 'Fastify logs it once, under reqId')
   const id = fastifyLines[0].reqId as string
   t.match(id, GENERATED, 'with an id from the plugin')
+  t.equal(response.headers['x-request-id'], id, 'echoed by the plugin\'s onSend hook')
   t.same(errorLines(logs, id), [], 'no line of the plugin')
 })
 

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { assertEnvelope, build, contractErrors, linesOf } from '../helper.js'
 import { listen, rawRequest } from '../fixtures/raw-http.js'
 import fc from 'fast-check'
+import fp from 'fastify-plugin'
 import { generateRequestId, isValidRequestId, notFound, REQUEST_ID_PATTERN } from '../../index.js'
 
 const GENERATED = /^req_[A-Za-z0-9_-]{20}$/
@@ -191,6 +192,35 @@ t.test('echoes the id on a 2xx answer too', async (t) => {
   t.same(generated.json(), { id: generated.headers['x-request-id'] })
   const incoming = await app.inject({ url: '/ok', headers: { 'x-request-id': 'client-7' } })
   t.equal(incoming.headers['x-request-id'], 'client-7')
+})
+
+t.test('echoes the id on a 2xx that another plugin\'s onRequest hook sends before any handler runs', async (t) => {
+  // A cache answering from onRequest, registered after the plugin and, in a
+  // second app, before it: the route's handler never runs.
+  const cache = fp(async function cache (instance) {
+    instance.addHook('onRequest', function answerFromCache (request, reply, done) {
+      if (request.url === '/cached') {
+        reply.header('content-type', 'application/json; charset=utf-8').send('{"cached":true}')
+        return
+      }
+      done()
+    })
+  })
+  const handled: string[] = []
+  function cachedRoute (app: import('fastify').FastifyInstance): void {
+    app.get('/cached', async () => { handled.push('handler'); return { cached: false } })
+  }
+  const after = await build(t, { routes: async (app) => { await app.register(cache); cachedRoute(app) } })
+  const before = await build(t, { before: async (app) => { await app.register(cache) }, routes: cachedRoute })
+  for (const { app } of [after, before]) {
+    const generated = await app.inject('/cached')
+    t.equal(generated.statusCode, 200)
+    t.equal(generated.body, '{"cached":true}')
+    t.match(generated.headers['x-request-id'], GENERATED)
+    const incoming = await app.inject({ url: '/cached', headers: { 'x-request-id': 'client-7' } })
+    t.equal(incoming.headers['x-request-id'], 'client-7')
+  }
+  t.same(handled, [], 'the cache answered every request')
 })
 
 t.test('writes the same id under request_id, never reqId, in every log line of the request', async (t) => {
