@@ -1,13 +1,15 @@
 // One Express benchmark server, chosen by name:
-// `node bench/express-server.mjs <variant> [--default-next-tick]`, as
+// `node bench/express-server.mjs <variant> [--keep-tick-object]`, as
 // bench/server.mjs is for Fastify. It listens on a free loopback port and
-// reports it to its parent over IPC.
+// reports it to its parent over IPC. Every variant has the same realistic
+// size (bench/app-size.mjs).
 import './keep-tick-object.mjs'
 import Ajv from 'ajv'
 import express from 'express'
 import { rateLimit } from 'express-rate-limit'
 import createError from 'http-errors'
 import { errorEnvelope, notFound } from 'error-envelope/express'
+import { addExpressAppSize } from './app-size.mjs'
 
 const [variant] = process.argv.slice(2)
 const REQUEST_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
@@ -32,8 +34,16 @@ function withEnvelope (routes, options = {}) {
   return (app) => {
     const envelope = errorEnvelope(options)
     app.use(envelope.beforeRoutes())
+    addExpressAppSize(app, express.json)
     routes(app, envelope)
     app.use(envelope.afterRoutes())
+  }
+}
+
+function sized (routes) {
+  return (app) => {
+    addExpressAppSize(app, express.json)
+    routes(app)
   }
 }
 
@@ -42,34 +52,34 @@ function sendEnvelope (res) {
 }
 
 const variants = {
-  'express-bare-ok': (app) => { app.get('/ok', ok) },
+  'express-bare-ok': sized((app) => { app.get('/ok', ok) }),
   'express-plugin-ok': withEnvelope((app) => { app.get('/ok', ok) }),
   'express-plugin-throw': withEnvelope((app) => { app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) }) }),
   // Express's error path floor: an http-errors 404 thrown to an error
   // handler that sends one prebuilt body and the request id header.
-  'express-floor': (app) => {
+  'express-floor': sized((app) => {
     app.get('/widgets/:id', () => { throw createError(404, 'Widget w_1 not found') })
     app.use(function floorHandler (_error, _req, res, _next) { sendEnvelope(res) })
-  },
+  }),
   'express-plugin-404': withEnvelope((app) => { app.get('/ok', ok) }),
   'express-plugin-405': withEnvelope((app) => { app.get('/widgets/:id', ok) }),
   // The limit: a route answering the same envelope without throwing.
-  'express-limit': (app) => { app.get('/widgets/:id', (_req, res) => { sendEnvelope(res) }) },
+  'express-limit': sized((app) => { app.get('/widgets/:id', (_req, res) => { sendEnvelope(res) }) }),
   // schema failure: the adapter's 422 with every detail, against a route
   // that runs the same ajv check and sends a prebuilt 400.
   'express-422': withEnvelope((app, envelope) => { app.post('/items', express.json(), envelope.validate({ body: BODY_SCHEMA }), ok) }),
-  'express-prebuilt-400': (app) => {
+  'express-prebuilt-400': sized((app) => {
     const check = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: true }).compile(BODY_SCHEMA)
     app.post('/items', express.json(), (req, res, next) => {
       if (check(req.body)) { next(); return }
       res.status(400).set('content-type', 'application/json; charset=utf-8').send(INVALID)
     }, ok)
-  },
+  }),
   // rate limiting: the adapter's limiter against bare express-rate-limit.
   'express-rl-ok': withEnvelope((app) => { app.get('/ok', ok) }, { rateLimit: HUGE }),
-  'express-bare-rl-ok': (app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1e9 })); app.get('/ok', ok) },
+  'express-bare-rl-ok': sized((app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1e9 })); app.get('/ok', ok) }),
   'express-429': withEnvelope((app) => { app.get('/ok', ok) }, { rateLimit: OVER }),
-  'express-bare-429': (app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1, keyGenerator: () => 'bench' })); app.get('/ok', ok) }
+  'express-bare-429': sized((app) => { app.use(rateLimit({ windowMs: HOUR, limit: 1, keyGenerator: () => 'bench' })); app.get('/ok', ok) })
 }
 
 const setup = variants[variant]

@@ -19,16 +19,17 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const line = nodeLineOf(process.argv)
+const nodeBinary = join(lineBin(line), 'node')
+const nodeVersion = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).stdout.trim()
 // Each pair is measured in rounds of SECONDS per side, in a few fresh pairs
 // of server processes, each pair of processes warmed up first. Pairs with a
 // target, and the control pairs that show the noise band they are read
 // against, get three pairs of processes of two rounds each; a pair only
-// reported gets one pair of processes of three rounds (the rows that leave
-// nextTick to chance get three of one, since their point is how processes
-// differ); the Redis pair, whose latency phase adds 3 s a round, one of three.
+// reported gets one pair of processes of three rounds, and so does the Redis
+// pair, whose latency phase adds 3 s a round.
 const GATED = quick ? { processes: 1, rounds: 1 } : { processes: 3, rounds: 2 }
 const REPORTED = quick ? { processes: 1, rounds: 1 } : { processes: 1, rounds: 3 }
-const PER_PROCESS = quick ? { processes: 1, rounds: 1 } : { processes: 3, rounds: 1 }
 const SECONDS = quick ? 0.5 : 1
 // Both sides of a pair reach their steady speed after about 2 s of load at
 // once: the side with more code on its path (the plugin's error path, the
@@ -47,31 +48,39 @@ const LATENCY_SECONDS = quick ? 1 : 3
 const LATENCY_WARMUP_SECONDS = quick ? 0.5 : 1
 
 const GET = (path) => ({ method: 'GET', path })
-// Rows whose servers run with this flag leave Node's process.nextTick to
-// its default: its slow mode, decided by the timing of the first full
-// garbage collection, is left to chance on both sides (keep-tick-object.mjs).
-const DEFAULT_NEXT_TICK = '--default-next-tick'
+// Rows whose servers run with this flag use the method of earlier versions
+// of this benchmark: --single-threaded-gc and one process.nextTick tick
+// object kept alive (keep-tick-object.mjs). No user's process does that:
+// those rows are only reported.
+const KEPT_TICK = '--keep-tick-object'
 const INVALID_BODY = {
   method: 'POST',
   path: '/items',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ name: 7, email: false, age: 'old' })
 }
+// 80% 2xx, 10% unmatched URLs, 5% schema failures, 5% thrown 404s, in one
+// sequence that each connection repeats.
+const MIXED = [
+  ...Array.from({ length: 8 }, () => GET('/ok')), GET('/nowhere/w_1'), INVALID_BODY,
+  ...Array.from({ length: 8 }, () => GET('/ok')), GET('/nowhere/w_2'), GET('/widgets/w_1')
+]
 
 /** Each pair: A (with the plugin) against B, and the target of A/B. */
 const pairs = [
   { name: 'control: bare 2xx vs bare 2xx', a: ['bare-ok'], b: ['bare-ok'], request: GET('/ok'), target: null, control: true },
   { name: 'control: an empty fastify-plugin registered vs bare Fastify, 2xx', a: ['empty-plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: null, control: true },
   { name: '2xx, plugin registered vs bare Fastify', a: ['plugin-ok'], b: ['bare-ok'], request: GET('/ok'), target: 0.95 },
-  { name: 'throw notFound() vs Fastify error-path floor', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: 0.95 },
-  { name: 'throw notFound() without the X-Request-Id echo (requestId.header: false) vs Fastify error-path floor', a: ['plugin-throw-no-echo'], b: ['floor'], request: GET('/widgets/w_1'), target: null },
-  { name: 'throw notFound() vs the floor also sending X-Request-Id (the same response, header for header)', a: ['plugin-throw'], b: ['floor-request-id'], request: GET('/widgets/w_1'), target: null },
+  { name: '2xx through a response schema, plugin vs bare Fastify', a: ['plugin-schema-ok'], b: ['bare-schema-ok'], request: GET('/ok'), target: null },
+  { name: '2xx sent by another plugin\'s onRequest hook (a cache), plugin (echoing X-Request-Id) vs bare Fastify', a: ['plugin-cached-ok'], b: ['bare-cached-ok'], request: GET('/ok'), target: null },
+  { name: 'mixed load (80% 2xx, 10% 404, 5% 422, 5% thrown 404), plugin vs the same app answering with Fastify\'s defaults', a: ['plugin-mixed'], b: ['bare-mixed'], request: MIXED, target: null },
+  { name: 'throw notFound() vs Fastify error-path floor also sending X-Request-Id (header for header)', a: ['plugin-throw'], b: ['floor-request-id'], request: GET('/widgets/w_1'), target: 0.95 },
+  { name: 'throw notFound() vs Fastify error-path floor without X-Request-Id', a: ['plugin-throw'], b: ['floor'], request: GET('/widgets/w_1'), target: null },
+  { name: 'throw notFound() without the X-Request-Id echo (requestId.header: false) vs the floor without it', a: ['plugin-throw-no-echo'], b: ['floor'], request: GET('/widgets/w_1'), target: null },
   { name: 'throw notFound() vs the limit (route returning the envelope)', a: ['plugin-throw'], b: ['limit'], request: GET('/widgets/w_1'), target: null },
   { name: 'unmatched URL 404 vs the limit', a: ['plugin-404'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.95, requestA: GET('/nowhere/w_1') },
   { name: 'wrong method 405 vs the limit', a: ['plugin-405'], b: ['limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: { method: 'DELETE', path: '/widgets/w_1' } },
   { name: 'unmatched URL 404 vs Fastify\'s own not-found handler sending one prebuilt body', a: ['plugin-404'], b: ['floor-404'], request: GET('/nowhere/w_1'), target: null },
-  { name: 'Node\'s default nextTick on both sides: unmatched URL 404 vs the limit', a: ['plugin-404', DEFAULT_NEXT_TICK], b: ['limit', DEFAULT_NEXT_TICK], request: GET('/widgets/w_1'), target: null, requestA: GET('/nowhere/w_1') },
-  { name: 'Node\'s default nextTick on both sides: throw notFound() vs Fastify error-path floor', a: ['plugin-throw', DEFAULT_NEXT_TICK], b: ['floor', DEFAULT_NEXT_TICK], request: GET('/widgets/w_1'), target: null },
   { name: 'schema failure 422 (3 details) vs bare Fastify 400', a: ['plugin-422'], b: ['bare-400'], request: INVALID_BODY, target: 1.00 },
   { name: 'over the limit 429 vs bare @fastify/rate-limit 429', a: ['plugin-429'], b: ['bare-429'], request: GET('/ok'), target: 0.95 },
   { name: '2xx with in-memory limiter vs bare @fastify/rate-limit', a: ['plugin-rl-ok'], b: ['bare-rl-ok'], request: GET('/ok'), target: 0.95 },
@@ -79,6 +88,9 @@ const pairs = [
   { name: 'throw notFound() vs @fastify/sensible httpErrors.notFound()', a: ['plugin-throw'], b: ['sensible'], request: GET('/widgets/w_1'), target: 1.80 },
   { name: 'logger on: throw notFound() vs the limit', a: ['plugin-throw', '--logger'], b: ['limit', '--logger'], request: GET('/widgets/w_1'), target: null },
   { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null },
+  // The method of earlier versions of this benchmark, reported only.
+  { name: 'tick object kept, single-threaded GC: 2xx, plugin registered vs bare Fastify', a: ['plugin-ok', KEPT_TICK], b: ['bare-ok', KEPT_TICK], request: GET('/ok'), target: null },
+  { name: 'tick object kept, single-threaded GC: throw notFound() vs the floor also sending X-Request-Id', a: ['plugin-throw', KEPT_TICK], b: ['floor-request-id', KEPT_TICK], request: GET('/widgets/w_1'), target: null },
   // Express: the adapter's middleware against the same app without it.
   { name: 'Express 2xx, beforeRoutes()/afterRoutes() vs bare Express', a: ['express-plugin-ok'], b: ['express-bare-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'Express throw notFound() vs an http-errors 404 to a handler sending a prebuilt body', a: ['express-plugin-throw'], b: ['express-floor'], request: GET('/widgets/w_1'), target: 0.95 },
@@ -94,17 +106,16 @@ const pairs = [
 // pair differed by up to 30% from round to round here; measured at once on
 // one core, by 1 to 3%.
 //
-// The servers run V8's garbage collector on their main thread
-// (--single-threaded-gc), so that its work counts on the server's own core,
-// and keep one process.nextTick tick object alive (keep-tick-object.mjs):
-// without it, a server process falls by chance into a mode some 25% slower
-// for its whole life, depending on when its first full collection runs.
+// The servers run on one pinned Node release of the line asked for
+// (scripts/node-line.sh), Node 26 unless `--node 22` or `--node 24` is
+// given, with Node's default flags: what a user's process runs.
 const pinned = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' }).status === 0
 
 function startServer (args) {
   return new Promise((resolve, reject) => {
     const file = args[0].startsWith('express-') ? 'express-server.mjs' : 'server.mjs'
-    const node = [process.execPath, '--single-threaded-gc', join(here, file), ...args]
+    const flags = args.includes(KEPT_TICK) ? ['--single-threaded-gc'] : []
+    const node = [nodeBinary, ...flags, join(here, file), ...args]
     const command = pinned ? ['taskset', '-c', '0', ...node] : node
     const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     child.once('message', (message) => resolve({ child, port: message.port }))
@@ -137,7 +148,7 @@ async function drive (server, request, seconds) {
     pipelining: 1,
     duration: seconds,
     sampleInt: SAMPLE_MS,
-    requests: [request]
+    requests: Array.isArray(request) ? request : [request]
   })
   const cpu = (await cpuOf(server)) - before
   return { rps: result.requests.total / result.duration, p99: result.latency.p99, cpuPerRequest: cpu / Math.max(1, result.requests.total), errors: result.errors + result.timeouts }
@@ -238,7 +249,7 @@ async function measureLatency (a, b, requestA, requestB, rounds) {
 function planOf (pair) {
   if (pair.p99Slack !== undefined) return REPORTED
   if (pair.target !== null || pair.control === true) return GATED
-  return pair.a.includes(DEFAULT_NEXT_TICK) ? PER_PROCESS : REPORTED
+  return REPORTED
 }
 
 async function measure (pair) {
@@ -246,6 +257,29 @@ async function measure (pair) {
   const rounds = []
   for (let processes = 0; processes < plan.processes; processes++) rounds.push(...await measureProcesses(pair, plan, rounds.length))
   return { ...pair, rounds, ratio: median(rounds.map((r) => r.ratio)), cpuRatio: median(rounds.map((r) => r.cpuRatio)) }
+}
+
+// `--node 24` or `--node=24`: the Node line the servers run on, 26 unless
+// given. Its pinned release is installed by scripts/node-line.sh.
+function nodeLineOf (argv) {
+  const at = argv.findIndex((arg) => arg === '--node' || arg.startsWith('--node='))
+  if (at === -1) return '26'
+  const value = argv[at].startsWith('--node=') ? argv[at].slice('--node='.length) : argv[at + 1]
+  if (!['22', '24', '26'].includes(value)) {
+    process.stderr.write(`npm run bench: --node takes 22, 24 or 26, not ${value === undefined ? 'nothing' : JSON.stringify(value)}\n`)
+    process.exit(2)
+  }
+  return value
+}
+
+function lineBin (nodeLine) {
+  const script = join(here, '..', 'scripts', 'node-line.sh')
+  const result = spawnSync('bash', [script, nodeLine], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  if (result.status !== 0) {
+    process.stderr.write(`npm run bench: could not install Node ${nodeLine} (scripts/node-line.sh exited with ${result.status})\n`)
+    process.exit(1)
+  }
+  return result.stdout.trim()
 }
 
 function describePlan (plan) {
@@ -262,7 +296,7 @@ function versions () {
     try { path = require.resolve(`${name}/package.json`) } catch { path = join(here, '..', 'node_modules', name, 'package.json') }
     return JSON.parse(readFileSync(path, 'utf8')).version
   }
-  return `Node ${process.version}, error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, express ${of('express')}, express-rate-limit ${of('express-rate-limit')}, autocannon ${of('autocannon')}`
+  return `Node ${nodeVersion} (the servers; the driver on ${process.version}), error-envelope ${own.version}, fastify ${of('fastify')}, @fastify/rate-limit ${of('@fastify/rate-limit')}, @fastify/sensible ${of('@fastify/sensible')}, express ${of('express')}, express-rate-limit ${of('express-rate-limit')}, autocannon ${of('autocannon')}`
 }
 
 function verdict (result) {
@@ -299,7 +333,8 @@ async function startRedis () {
   return started ? { child, port } : undefined
 }
 
-let selected = only === undefined ? pairs : pairs.filter((pair) => pair.name.includes(only))
+// `--only=a|b`: the pairs whose name contains any of the parts.
+let selected = only === undefined ? pairs : pairs.filter((pair) => only.split('|').some((part) => pair.name.includes(part)))
 const redis = selected.some((pair) => pair.redis) ? await startRedis() : undefined
 if (redis === undefined) selected = selected.filter((pair) => !pair.redis)
 else process.env.REDIS_PORT = String(redis.port)
@@ -323,9 +358,9 @@ const lines = [
   '# Benchmark results',
   '',
   `${quick ? 'Quick run' : 'Full run'} of \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${seconds} s.`,
-  `${versions()}. ${quick ? 'One round' : `${describePlan(GATED)} for the pairs with a target and the control pairs, ${describePlan(PER_PROCESS)} for the rows that leave nextTick to chance, ${describePlan(REPORTED)} for the Redis pair and the other pairs only reported`}; each pair of processes warmed up for ${WARMUP_SECONDS} s, each round ${SECONDS} s per side; 50 connections, pipelining 1, loopback.`,
+  `${versions()}. ${quick ? 'One round' : `${describePlan(GATED)} for the pairs with a target and the control pairs, ${describePlan(REPORTED)} for the Redis pair and the other pairs only reported`}; each pair of processes warmed up for ${WARMUP_SECONDS} s, each round ${SECONDS} s per side; 50 connections, pipelining 1, loopback.`,
   '',
-  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), the server processes run with --single-threaded-gc and one process.nextTick tick object kept alive (see below), both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
+  `Ratio: median over rounds of (requests per second of A) / (requests per second of B), the server processes run with Node's default flags (except the rows marked "tick object kept", see bench/NOTES.md), every app with 30 routes with schemas and two plugins (bench/app-size.mjs), both sides driven at once${pinned ? ', both servers pinned to core 0 and autocannon to core 1' : ''}, the side started first alternating between rounds. The control rows show the noise band of this run and what registering any plugin costs. CPU ratio: median of (server CPU time per request of B) / (of A).`,
   '',
   '| Pair (A vs B) | Target | Median ratio | Per round | CPU ratio | p99 A / B (ms) | Verdict |',
   '|---|---|---|---|---|---|---|'
@@ -344,8 +379,9 @@ for (const result of results) {
 const notesPath = join(here, 'NOTES.md')
 let notes = ''
 try { notes = readFileSync(notesPath, 'utf8') } catch {}
-// Only a full run of every pair replaces the committed results.
-const output = quick || only !== undefined ? 'RESULTS-quick.md' : 'RESULTS.md'
+// Only a full run of every pair replaces the committed results: those of
+// Node 26 in RESULTS.md, those of another line in RESULTS-node<line>.md.
+const output = quick || only !== undefined ? 'RESULTS-quick.md' : line === '26' ? 'RESULTS.md' : `RESULTS-node${line}.md`
 writeFileSync(join(here, output), lines.join('\n') + '\n' + (notes === '' ? '' : '\n' + notes))
 process.stdout.write(`\nwritten to bench/${output} in ${seconds} s\n`)
 if (results.some((result) => result.failed)) process.exitCode = 1

@@ -1,10 +1,13 @@
 // One benchmark server, chosen by name:
-// `node bench/server.mjs <variant> [--logger] [--default-next-tick]`.
+// `node bench/server.mjs <variant> [--logger] [--keep-tick-object]`.
 // It listens on a free loopback port and reports it to its parent over IPC.
 // Each variant answers the same request the same way with and without the
-// plugin, so that the parent can compare requests per second pair by pair.
+// plugin, so that the parent can compare requests per second pair by pair;
+// every variant has the same realistic size (bench/app-size.mjs).
 import './keep-tick-object.mjs'
 import Fastify from 'fastify'
+import createError from 'http-errors'
+import { addFastifyAppSize } from './app-size.mjs'
 import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
 import fp from 'fastify-plugin'
@@ -22,36 +25,49 @@ const BODY_SCHEMA = {
     properties: { name: { type: 'string' }, email: { type: 'string' }, age: { type: 'integer' } }
   }
 }
+const OK_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' }, id: { type: 'string' }, name: { type: 'string' } } }
+const CACHED = '{"ok":true,"id":"w_1","name":"Sprocket"}'
 const HUGE = { max: 1e9, timeWindow: '1 hour' }
 const OVER = { max: 1, timeWindow: '1 hour', keyGenerator: () => 'bench' }
 
 const variants = {
   // 2xx
-  'bare-ok': async (app) => { app.get('/ok', okHandler) },
-  'plugin-ok': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
+  'bare-ok': async (app) => { await sized(app); app.get('/ok', okHandler) },
+  'plugin-ok': async (app) => { await withPlugin(app); app.get('/ok', okHandler) },
   // What registering any plugin costs, as a second control.
-  'empty-plugin-ok': async (app) => { await app.register(fp(async function empty () {})); app.get('/ok', okHandler) },
+  'empty-plugin-ok': async (app) => { await app.register(fp(async function empty () {})); await sized(app); app.get('/ok', okHandler) },
+  // A 2xx through a response schema: the plugin's preSerialization hook on
+  // such routes.
+  'bare-schema-ok': async (app) => { await sized(app); app.get('/ok', { schema: { response: { 200: OK_SCHEMA } } }, okHandler) },
+  'plugin-schema-ok': async (app) => { await withPlugin(app); app.get('/ok', { schema: { response: { 200: OK_SCHEMA } } }, okHandler) },
+  // A 2xx that another plugin's onRequest hook sends before any handler
+  // runs (a cache): the plugin still echoes X-Request-Id on it.
+  'bare-cached-ok': async (app) => { await sized(app); await app.register(fp(cache)); app.get('/ok', okHandler) },
+  'plugin-cached-ok': async (app) => { await withPlugin(app); await app.register(fp(cache)); app.get('/ok', okHandler) },
   // throw notFound()
   'plugin-throw': async (app) => {
-    await app.register(errorEnvelope)
+    await withPlugin(app)
     app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
   },
-  // The same without the X-Request-Id echo: no handler wrapper, no header.
+  // The same without the X-Request-Id echo.
   'plugin-throw-no-echo': async (app) => {
-    await app.register(errorEnvelope, { requestId: { header: false } })
+    await withPlugin(app, { requestId: { header: false } })
     app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
   },
-  // Fastify's error path floor: one prebuilt error, one prebuilt body.
+  // Fastify's error path floor: one prebuilt error, one prebuilt body,
+  // without the X-Request-Id header that the contract requires.
   floor: async (app) => {
+    await sized(app)
     const prebuilt = Object.assign(new Error('Widget w_1 not found'), { statusCode: 404 })
     app.setErrorHandler(function floorHandler (_error, _request, reply) {
       reply.code(404).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
     })
     app.get('/widgets/:id', async () => { throw prebuilt })
   },
-  // The same floor sending one more prebuilt header, X-Request-Id: the
-  // response of `plugin-throw`, header for header.
+  // The same floor sending X-Request-Id as well: the response of
+  // `plugin-throw`, header for header.
   'floor-request-id': async (app) => {
+    await sized(app)
     const prebuilt = Object.assign(new Error('Widget w_1 not found'), { statusCode: 404 })
     app.setErrorHandler(function floorHandler (_error, _request, reply) {
       reply.code(404).header('x-request-id', REQUEST_ID).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
@@ -60,44 +76,85 @@ const variants = {
   },
   // The limit: a route answering the same envelope without throwing.
   limit: async (app) => {
+    await sized(app)
     app.get('/widgets/:id', async (_request, reply) => {
-      reply.code(404).header('content-type', 'application/json; charset=utf-8')
+      reply.code(404).header('x-request-id', REQUEST_ID).header('content-type', 'application/json; charset=utf-8')
       return ENVELOPE
     })
   },
   sensible: async (app) => {
     await app.register(sensible)
+    await sized(app)
     app.get('/widgets/:id', async () => { throw app.httpErrors.notFound('Widget w_1 not found') })
   },
   // unmatched URL and wrong method
   // Fastify's own not-found path, as the floor of the 404 row: its
   // not-found handler sends one prebuilt body.
   'floor-404': async (app) => {
+    await sized(app)
     app.setNotFoundHandler(function floorNotFound (request, reply) {
       reply.code(404).header('x-request-id', request.id).header('content-type', 'application/json; charset=utf-8').send(ENVELOPE)
     })
     app.get('/ok', okHandler)
   },
-  'plugin-404': async (app) => { await app.register(errorEnvelope); app.get('/ok', okHandler) },
-  'plugin-405': async (app) => { await app.register(errorEnvelope); app.get('/widgets/:id', okHandler) },
+  'plugin-404': async (app) => { await withPlugin(app); app.get('/ok', okHandler) },
+  'plugin-405': async (app) => { await withPlugin(app); app.get('/widgets/:id', okHandler) },
   // schema failures
-  'plugin-422': async (app) => { await app.register(errorEnvelope); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
-  'bare-400': async (app) => { app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  'plugin-422': async (app) => { await withPlugin(app); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  'bare-400': async (app) => { await sized(app); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  // A mixed load on one app: 2xx, unmatched URLs, schema failures and a
+  // thrown 404, with the plugin and with Fastify's own answers.
+  'plugin-mixed': async (app) => {
+    await withPlugin(app)
+    mixedRoutes(app, () => notFound('Widget w_1 not found', { param: 'id' }))
+  },
+  'bare-mixed': async (app) => {
+    await sized(app)
+    mixedRoutes(app, () => createError(404, 'Widget w_1 not found'))
+  },
   // rate limiting
-  'plugin-429': async (app) => { await app.register(errorEnvelope, { rateLimit: OVER }); app.get('/ok', okHandler) },
-  'bare-429': async (app) => { await app.register(rateLimit, OVER); app.get('/ok', okHandler) },
-  'plugin-rl-ok': async (app) => { await app.register(errorEnvelope, { rateLimit: HUGE }); app.get('/ok', okHandler) },
-  'bare-rl-ok': async (app) => { await app.register(rateLimit, HUGE); app.get('/ok', okHandler) },
+  'plugin-429': async (app) => { await withPlugin(app, { rateLimit: OVER }); app.get('/ok', okHandler) },
+  'bare-429': async (app) => { await app.register(rateLimit, OVER); await sized(app); app.get('/ok', okHandler) },
+  'plugin-rl-ok': async (app) => { await withPlugin(app, { rateLimit: HUGE }); app.get('/ok', okHandler) },
+  'bare-rl-ok': async (app) => { await app.register(rateLimit, HUGE); await sized(app); app.get('/ok', okHandler) },
   // Redis: the limiter's store against one GET of a bare route (REDIS_PORT).
   'plugin-redis-ok': async (app) => {
     const redis = await connectRedis(app)
-    await app.register(errorEnvelope, { rateLimit: { ...HUGE, redis } })
+    await withPlugin(app, { rateLimit: { ...HUGE, redis } })
     app.get('/ok', okHandler)
   },
   'bare-redis-get': async (app) => {
     const redis = await connectRedis(app)
+    await sized(app)
     app.get('/ok', async () => { await redis.get('bench'); return okHandler() })
   }
+}
+
+// The plugin, then the app's size: the routes and plugins of a real API.
+async function withPlugin (app, options) {
+  await app.register(errorEnvelope, options)
+  await addFastifyAppSize(app)
+}
+
+async function sized (app) {
+  await addFastifyAppSize(app)
+}
+
+function mixedRoutes (app, notFoundError) {
+  app.get('/ok', okHandler)
+  app.post('/items', { schema: BODY_SCHEMA }, okHandler)
+  app.get('/widgets/:id', async () => { throw notFoundError() })
+}
+
+// A cache answering GET /ok from an onRequest hook.
+async function cache (instance) {
+  instance.addHook('onRequest', function answerFromCache (request, reply, done) {
+    if (request.url === '/ok') {
+      reply.header('content-type', 'application/json; charset=utf-8').send(CACHED)
+      return
+    }
+    done()
+  })
 }
 
 async function connectRedis (app) {
