@@ -54,6 +54,13 @@ function sendEnvelope (res) {
 const variants = {
   'express-bare-ok': sized((app) => { app.get('/ok', ok) }),
   'express-plugin-ok': withEnvelope((app) => { app.get('/ok', ok) }),
+  // What mounting any middleware costs, as the control of the 2xx row: one
+  // that only calls next(), where beforeRoutes() is mounted.
+  'express-empty-middleware-ok': (app) => {
+    app.use(function passOn (_req, _res, next) { next() })
+    addExpressAppSize(app, express.json)
+    app.get('/ok', ok)
+  },
   'express-plugin-throw': withEnvelope((app) => { app.get('/widgets/:id', () => { throw notFound('Widget w_1 not found', { param: 'id' }) }) }),
   // Express's error path floor: an http-errors 404 thrown to an error
   // handler that sends one prebuilt body and the request id header.

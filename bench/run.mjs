@@ -92,6 +92,7 @@ const pairs = [
   { name: 'tick object kept, single-threaded GC: 2xx, plugin registered vs bare Fastify', a: ['plugin-ok', KEPT_TICK], b: ['bare-ok', KEPT_TICK], request: GET('/ok'), target: null },
   { name: 'tick object kept, single-threaded GC: throw notFound() vs the floor also sending X-Request-Id', a: ['plugin-throw', KEPT_TICK], b: ['floor-request-id', KEPT_TICK], request: GET('/widgets/w_1'), target: null },
   // Express: the adapter's middleware against the same app without it.
+  { name: 'control: Express, an empty middleware mounted first vs bare Express, 2xx', a: ['express-empty-middleware-ok'], b: ['express-bare-ok'], request: GET('/ok'), target: null, control: true },
   { name: 'Express 2xx, beforeRoutes()/afterRoutes() vs bare Express', a: ['express-plugin-ok'], b: ['express-bare-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'Express throw notFound() vs an http-errors 404 to a handler sending a prebuilt body', a: ['express-plugin-throw'], b: ['express-floor'], request: GET('/widgets/w_1'), target: 0.95 },
   { name: 'Express unmatched URL 404 vs the limit (route returning the envelope)', a: ['express-plugin-404'], b: ['express-limit'], request: GET('/widgets/w_1'), target: 0.90, requestA: GET('/nowhere/w_1') },
@@ -200,12 +201,22 @@ function median (values) {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
+// Starts both servers of a pair; when one fails to start, the other is
+// stopped before the failure is reported, so that no process outlives the run.
+async function startBoth (pair) {
+  const started = await Promise.allSettled([startServer(pair.a), startServer(pair.b)])
+  const failed = started.find((result) => result.status === 'rejected')
+  if (failed === undefined) return started.map((result) => result.value)
+  await Promise.all(started.filter((result) => result.status === 'fulfilled').map((result) => stopServer(result.value)))
+  throw failed.reason
+}
+
 // Each pair of processes is started fresh and warmed up, then measured in
 // rounds: a process keeps the speed it settled in for its whole life, so
 // rounds in several pairs of processes sample that spread, and the median
 // passes over a process that settled slow.
 async function measureProcesses (pair, plan, first) {
-  const [a, b] = await Promise.all([startServer(pair.a), startServer(pair.b)])
+  const [a, b] = await startBoth(pair)
   try {
     const requestA = pair.requestA ?? pair.request
     await Promise.all([drive(a, requestA, WARMUP_SECONDS), drive(b, pair.request, WARMUP_SECONDS)])

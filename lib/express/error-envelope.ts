@@ -87,7 +87,7 @@ export interface RouteRateLimitOptions {
 export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnvelope {
   const settings = normalizeExpressOptions(options)
   const genReqId = requestIdGenerator(settings)
-  const requestId = requestIdMiddleware(settings, genReqId)
+  const requestId = requestIdMiddleware(settings)
   const notFound = notFoundMiddleware(settings)
   const errorHandler = errorHandlerMiddleware(settings)
   const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
@@ -97,21 +97,24 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
 
   // An app that mounts beforeRoutes() but never afterRoutes() would send
   // its errors to finalhandler's HTML page: said once, at the first request.
+  // The check rides in the request id middleware rather than in a layer of
+  // its own, which Express's router would enter on every request.
   let checked = false
-  const checkAfterRoutes: Middleware = function envelopeCheckAfterRoutes (req, _res, next) {
-    if (!checked) {
-      checked = true
-      if (!mounts(readField(readField(req, 'app'), 'router'), errorHandler, 0)) {
-        const message = 'error-envelope: beforeRoutes() is mounted but afterRoutes() is not; add app.use(envelope.afterRoutes()) after the routes, or errors answer with Express\'s HTML page'
-        if (settings.logs) safeLog(settings.logger, 'warn', {}, message)
-        else process.emitWarning(message, 'ErrorEnvelopeWarning')
-      }
+  function checkAfterRoutes (req: IncomingMessage): void {
+    checked = true
+    if (!mounts(readField(readField(req, 'app'), 'router'), errorHandler, 0)) {
+      const message = 'error-envelope: beforeRoutes() is mounted but afterRoutes() is not; add app.use(envelope.afterRoutes()) after the routes, or errors answer with Express\'s HTML page'
+      if (settings.logs) safeLog(settings.logger, 'warn', {}, message)
+      else process.emitWarning(message, 'ErrorEnvelopeWarning')
     }
-    next()
+  }
+  const firstOfRoutes: Middleware = function envelopeBeforeRoutes (req, res, next) {
+    if (!checked) checkAfterRoutes(req)
+    requestId(req, res, next)
   }
 
   return {
-    beforeRoutes: () => [requestId, checkAfterRoutes, ...docs, ...overload, ...globalLimit],
+    beforeRoutes: () => [firstOfRoutes, ...docs, ...overload, ...globalLimit],
     afterRoutes: () => [notFound, errorHandler],
     requestId: () => requestId,
     notFound: () => notFound,
