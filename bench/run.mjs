@@ -86,6 +86,10 @@ const pairs = [
   { name: '2xx with in-memory limiter vs bare @fastify/rate-limit', a: ['plugin-rl-ok'], b: ['bare-rl-ok'], request: GET('/ok'), target: 0.95 },
   { name: 'Redis limiter 2xx vs bare route doing one Redis GET (p99 within +1 ms)', a: ['plugin-redis-ok'], b: ['bare-redis-get'], request: GET('/ok'), target: null, p99Slack: 1, redis: true },
   { name: 'throw notFound() vs @fastify/sensible httpErrors.notFound()', a: ['plugin-throw'], b: ['sensible'], request: GET('/widgets/w_1'), target: 1.80 },
+  // The ceilings of the two rows above: what an error handler with nothing
+  // of its own to do (one prebuilt error, one prebuilt body) would read.
+  { name: 'ceiling: the floor also sending X-Request-Id vs @fastify/sensible httpErrors.notFound()', a: ['floor-request-id'], b: ['sensible'], request: GET('/widgets/w_1'), target: null },
+  { name: 'ceiling: a prebuilt 422 envelope after Fastify\'s own validation vs bare Fastify 400', a: ['floor-422'], b: ['bare-400'], request: INVALID_BODY, target: null },
   { name: 'logger on: throw notFound() vs the limit', a: ['plugin-throw', '--logger'], b: ['limit', '--logger'], request: GET('/widgets/w_1'), target: null },
   { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null },
   // The method of earlier versions of this benchmark, reported only.

@@ -18,6 +18,7 @@ const logger = flags.includes('--logger') ? { level: 'info', file: '/dev/null' }
 // The request id inside ENVELOPE, for the floor that also sends it as a header.
 const REQUEST_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
 const ENVELOPE = '{"error":{"code":"not_found","message":"Widget w_1 not found","type":"invalid_request_error","param":"id","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
+const INVALID_ENVELOPE = '{"error":{"code":"validation_failed","message":"3 fields failed validation","type":"validation_error","param":"name","details":[{"field":"name","message":"must be a string"},{"field":"email","message":"must be a string"},{"field":"age","message":"must be an integer"}],"request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
 const BODY_SCHEMA = {
   body: {
     type: 'object',
@@ -102,6 +103,15 @@ const variants = {
   // schema failures
   'plugin-422': async (app) => { await withPlugin(app); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
   'bare-400': async (app) => { await sized(app); app.post('/items', { schema: BODY_SCHEMA }, okHandler) },
+  // The 422 row's ceiling: Fastify's own first-error validation, then one
+  // prebuilt envelope naming the three fields, with X-Request-Id.
+  'floor-422': async (app) => {
+    await sized(app)
+    app.setErrorHandler(function floorHandler (_error, _request, reply) {
+      reply.code(422).header('x-request-id', REQUEST_ID).header('content-type', 'application/json; charset=utf-8').send(INVALID_ENVELOPE)
+    })
+    app.post('/items', { schema: BODY_SCHEMA }, okHandler)
+  },
   // A mixed load on one app: 2xx, unmatched URLs, schema failures and a
   // thrown 404, with the plugin and with Fastify's own answers.
   'plugin-mixed': async (app) => {
