@@ -72,6 +72,15 @@ export function normalizeOptions (options: unknown): Settings {
   return { ...normalizeCommonOptions(given), rateLimit: normalizeRateLimitOptions(given.rateLimit), underPressure: underPressureOption(given.underPressure) }
 }
 
+function isStatusRouteObject (value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const route = value as Record<string, unknown>
+  const known = ['url', 'routeOpts', 'routeSchemaOpts', 'routeResponseSchemaOpts']
+  if (Object.keys(route).some((key) => !known.includes(key))) return false
+  if (route.url !== undefined && (typeof route.url !== 'string' || !route.url.startsWith('/'))) return false
+  return known.slice(1).every((key) => route[key] === undefined || (typeof route[key] === 'object' && route[key] !== null))
+}
+
 function underPressureOption (value: unknown): Settings['underPressure'] {
   const limits = normalizeUnderPressureOptions(value, [...UNDER_PRESSURE_KEYS, ...PASSED_TO_UNDER_PRESSURE])
   if (limits === false) return false
@@ -79,5 +88,18 @@ function underPressureOption (value: unknown): Settings['underPressure'] {
   const passed: Record<string, unknown> = {}
   for (const name of PASSED_TO_UNDER_PRESSURE) if (given[name] !== undefined) passed[name] = given[name]
   if (passed.healthCheck !== undefined && typeof passed.healthCheck !== 'function') fail('underPressure.healthCheck', 'a function', passed.healthCheck)
+  const interval = passed.healthCheckInterval
+  if (interval !== undefined && (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1)) {
+    fail('underPressure.healthCheckInterval', 'a whole number of milliseconds above 0', interval)
+  }
+  const route = passed.exposeStatusRoute
+  if (route !== undefined && typeof route !== 'boolean' && !(typeof route === 'string' && route.startsWith('/')) && !isStatusRouteObject(route)) {
+    fail('underPressure.exposeStatusRoute', 'a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }', route)
+  }
+  // @fastify/under-pressure runs an external check only on an interval or
+  // when its status route is asked.
+  if (passed.healthCheck !== undefined && interval === undefined && (route === undefined || route === false)) {
+    throw new TypeError('error-envelope option "underPressure.healthCheck" needs "underPressure.healthCheckInterval" or "underPressure.exposeStatusRoute": @fastify/under-pressure runs the check on that interval or when the status route is asked')
+  }
   return { ...limits, passed }
 }

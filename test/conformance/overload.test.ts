@@ -95,6 +95,34 @@ t.test('refuses the options only @fastify/under-pressure has, on Express, and a 
   await t.rejects(app.register(errorEnvelope, { underPressure: { healthCheck: true as never } }).ready(), new TypeError('error-envelope option "underPressure.healthCheck" must be a function, instead got true'))
 })
 
+t.test('fastify: checks the options passed on to @fastify/under-pressure at registration, naming each', async (t) => {
+  const refused: Array<[Record<string, unknown>, string]> = [
+    [{ healthCheckInterval: 0 }, 'error-envelope option "underPressure.healthCheckInterval" must be a whole number of milliseconds above 0, instead got 0'],
+    [{ healthCheckInterval: '5s' }, 'error-envelope option "underPressure.healthCheckInterval" must be a whole number of milliseconds above 0, instead got "5s"'],
+    [{ exposeStatusRoute: 'status' }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got "status"'],
+    [{ exposeStatusRoute: { path: '/status' } }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got an object'],
+    [{ exposeStatusRoute: ['/status'] }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got an array'],
+    [{ exposeStatusRoute: null }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got null'],
+    [{ exposeStatusRoute: { url: 'status' } }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got an object'],
+    [{ exposeStatusRoute: { url: '/status', routeOpts: 3 } }, 'error-envelope option "underPressure.exposeStatusRoute" must be a boolean, a path starting with "/" or { url, routeOpts, routeSchemaOpts, routeResponseSchemaOpts }, instead got an object'],
+    [{ healthCheck: async () => true }, 'error-envelope option "underPressure.healthCheck" needs "underPressure.healthCheckInterval" or "underPressure.exposeStatusRoute": @fastify/under-pressure runs the check on that interval or when the status route is asked'],
+    [{ healthCheck: async () => true, exposeStatusRoute: false }, 'error-envelope option "underPressure.healthCheck" needs "underPressure.healthCheckInterval" or "underPressure.exposeStatusRoute": @fastify/under-pressure runs the check on that interval or when the status route is asked']
+  ]
+  for (const [underPressure, message] of refused) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new TypeError(message), JSON.stringify(underPressure))
+  }
+  // What @fastify/under-pressure accepts is accepted.
+  for (const underPressure of [{ exposeStatusRoute: true }, { exposeStatusRoute: { url: '/health', routeOpts: { logLevel: 'warn' } } }, { healthCheck: async () => true, healthCheckInterval: 60_000 }]) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(errorEnvelope, { underPressure: underPressure as never })
+    await app.ready()
+    t.pass(`accepted ${JSON.stringify(underPressure)}`)
+  }
+})
+
 t.test('fastify: a failed external health check sheds requests, the status route\'s too, with the envelope', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
