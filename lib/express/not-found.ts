@@ -30,12 +30,19 @@ const MAX_ROUTER_DEPTH = 16
  * ```
  */
 export function notFoundMiddleware (settings: ExpressSettings): Middleware {
+  // The reference page and its JSON are served from beforeRoutes(), not from
+  // a route: their methods are added here, so another method gets the 405.
+  const docsPaths = settings.docs === undefined ? [] : [settings.docs.path, `${settings.docs.path}.json`]
   return function envelopeNotFound (req, res) {
     // A server request always has both.
     const method = req.method as string
     const path = pathOf(req.url as string)
     const methods = new Set<string>()
     collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
+    if (docsPaths.includes(path)) {
+      methods.add('GET')
+      methods.add('HEAD')
+    }
     if (methods.has('*')) {
       sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
       return

@@ -35,6 +35,21 @@ for (const adapter of envelopeAdapters) {
     }
   })
 
+  t.test(`${adapter.name}: another method on the reference page gets the 405 with Allow, OPTIONS the 204`, async (t) => {
+    const { base } = await adapter.start(t, routes, { catalog: errors, docs })
+    for (const path of ['/errors', '/errors.json']) {
+      const response = await fetch(base + path, { method: 'POST' })
+      t.equal(response.status, 405, path)
+      t.equal(response.headers.get('allow'), 'GET, HEAD', `${path}: Allow`)
+      const body = await response.json()
+      t.same(contractErrors(body), [], `${path}: the contract`)
+      t.same(body, { error: { code: 'method_not_allowed', message: `Method POST is not allowed for ${path}`, type: 'invalid_request_error', request_id: response.headers.get('x-request-id'), doc_url: 'https://api.example.com/errors#method_not_allowed' } }, `${path}: whole envelope`)
+      const options = await fetch(base + path, { method: 'OPTIONS' })
+      t.equal(options.status, 204, `${path}: OPTIONS`)
+      t.equal(options.headers.get('allow'), 'GET, HEAD', `${path}: OPTIONS Allow`)
+    }
+  })
+
   t.test(`${adapter.name}: with docs.path alone, doc_url is relative; in problem details it is the type`, async (t) => {
     const { base } = await adapter.start(t, routes, { catalog: errors, docs: { path: '/docs/errors' }, format: 'problem' })
     const response = await fetch(base + '/widgets/w_9')
