@@ -1,7 +1,11 @@
 import t from 'tap'
 import express from 'express'
+import type { AddressInfo } from 'node:net'
+import { Writable } from 'node:stream'
+import pino from 'pino'
 import { assertFetched, buildExpress, rawExchange, settle } from './helper.js'
-import { conflict, notFound } from '../../express.js'
+import type { LogLine } from '../helper.js'
+import { conflict, errorEnvelope, notFound } from '../../express.js'
 
 const masked = { code: 'internal_error', message: 'Internal server error', type: 'api_error' }
 
@@ -102,4 +106,34 @@ t.test('answers an error thrown after the request body was read to its end, late
   const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@example.com"}' }
   await assertFetched(t, await fetch(base + '/later', json), 409, { code: 'conflict', message: 'Email already registered', type: 'invalid_request_error', param: 'email' })
   await assertFetched(t, await fetch(base + '/next-later', json), 404, { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error' })
+})
+
+t.test('writes no line for an answer below the logger\'s level, and one for an answer at it', async (t) => {
+  const logs: LogLine[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { for (const line of chunk.toString().split('\n')) if (line !== '') logs.push(JSON.parse(line)); done() } })
+  const { app, listen } = buildExpress(t, { logger: pino({ level: 'warn' }, stream) })
+  app.get('/missing', () => { throw notFound('Widget w_1 not found') })
+  app.get('/broken', () => { throw new Error('db down') })
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/missing', { headers: { 'x-request-id': 'quiet-1' } }), 404, { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' })
+  await assertFetched(t, await fetch(base + '/broken', { headers: { 'x-request-id': 'loud-1' } }), 500, masked)
+  await settle()
+  t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [['loud-1', 50, 'db down']], 'the 4xx is logged at info, below warn')
+})
+
+t.test('logs an error answered by errorHandler() mounted without beforeRoutes() under the id it sent', async (t) => {
+  const logs: LogLine[] = []
+  const stream = new Writable({ write (chunk, _encoding, done) { for (const line of chunk.toString().split('\n')) if (line !== '') logs.push(JSON.parse(line)); done() } })
+  const envelope = errorEnvelope({ logger: pino({ level: 'info' }, stream) })
+  const app = express()
+  app.get('/missing', () => { throw notFound('Widget w_1 not found') })
+  app.use(envelope.errorHandler())
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/missing`)
+  const body = await assertFetched(t, response, 404, { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' })
+  await settle()
+  t.match(body.error.request_id, /^req_[A-Za-z0-9_-]{20}$/)
+  t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [[body.error.request_id, 30, 'Widget w_1 not found']])
 })
