@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import t from 'tap'
-import { contractErrors } from '../helper.js'
+import { contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 import { envelopeAdapters, type Route } from './adapters.js'
@@ -157,4 +157,36 @@ t.test('express: sheds past a heap, RSS or event loop utilization limit, each me
     t.same(body, { error: { ...OVERLOADED, request_id: response.headers.get('x-request-id') } })
     await envelope.close(server)
   }
+})
+
+t.test('sheds with problem details when the format asks for them, on both adapters', async (t) => {
+  const fastify = Fastify()
+  t.teardown(() => fastify.close())
+  await fastify.register(errorEnvelope, { format: 'problem', underPressure: { exposeStatusRoute: '/status', healthCheck: async () => false, healthCheckInterval: 60_000 } })
+  const unhealthy = await fastify.inject('/status')
+  t.equal(unhealthy.statusCode, 503)
+  t.equal(unhealthy.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(unhealthy.headers['retry-after'], '10')
+  const id = unhealthy.headers['x-request-id'] as string
+  t.same(problemErrors(unhealthy.json()), [])
+  t.same(unhealthy.json(), { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server cannot serve requests right now; retry later', instance: `urn:request:${id}`, code: 'service_unavailable', request_id: id })
+
+  const envelope = expressEnvelope({ format: 'problem', underPressure: { maxHeapUsedBytes: 1, sampleInterval: 20, retryAfter: 3 } })
+  const { default: express } = await import('express')
+  const app = express()
+  app.use(envelope.beforeRoutes())
+  app.get('/ok', (_req, res) => { res.json({ ok: true }) })
+  app.use(envelope.afterRoutes())
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  await sleep(60)
+  const shed = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ok`)
+  t.equal(shed.status, 503)
+  t.equal(shed.headers.get('content-type'), 'application/problem+json; charset=utf-8')
+  t.equal(shed.headers.get('retry-after'), '3')
+  const body = await shed.json()
+  const shedId = shed.headers.get('x-request-id') as string
+  t.same(problemErrors(body), [])
+  t.same(body, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: OVERLOADED.message, instance: `urn:request:${shedId}`, code: 'service_unavailable', request_id: shedId })
+  await envelope.close(server)
 })
