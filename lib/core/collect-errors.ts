@@ -127,19 +127,29 @@ export function collectErrors (options: CollectOptions): CollectedErrors | undef
  * Whether a compiler's validators already report every error (ajv's
  * `allErrors`, which ajv-errors requires): then the route's own error list is
  * complete, and splitting the schema would lose the messages that
- * `errorMessage` sets on a parent for its children.
+ * `errorMessage` sets on a parent for its children. Asked once per `owner`
+ * (the Ajv instance, or a route's validator, that stands for the compiler):
+ * the probe is a compile-cache lookup and a validation, on every failing
+ * request otherwise.
  *
  * @example
  * ```ts
- * reportsAllErrors((schema) => new Ajv({ allErrors: true }).compile(schema)) // true
+ * const ajv = new Ajv({ allErrors: true })
+ * reportsAllErrors(ajv, (schema) => ajv.compile(schema)) // true
  * ```
  */
-export function reportsAllErrors (compile: (schema: object) => ValidatorLike): boolean {
-  const probe = compile(PROBE)
-  probe({})
-  return (probe.errors as AjvErrorLike[]).length > 1
+export function reportsAllErrors (owner: object, compile: (schema: object) => ValidatorLike): boolean {
+  let all = allErrorsByOwner.get(owner)
+  if (all === undefined) {
+    const probe = compile(PROBE)
+    probe({})
+    all = (probe.errors as AjvErrorLike[]).length > 1
+    allErrorsByOwner.set(owner, all)
+  }
+  return all
 }
 
+const allErrorsByOwner = new WeakMap<object, boolean>()
 const PROBE = Object.freeze({ type: 'object', required: ['a', 'b'] })
 
 function record (walk: Walk, error: AjvErrorLike): void {

@@ -88,19 +88,6 @@ export function validate<T = unknown> (schema: object, data: unknown, options: V
   throw validationFailure(schema, holder, check, part, { ...settings, status: defaultValidationStatus }, ajv)
 }
 
-// Whether an Ajv instance's validators report every error, asked once per
-// instance rather than on each failure.
-const allErrorsByAjv = new WeakMap<AjvLike, boolean>()
-
-function reportsAllErrorsOf (ajv: AjvLike, compile: (schema: object) => ValidatorLike): boolean {
-  let all = allErrorsByAjv.get(ajv)
-  if (all === undefined) {
-    all = reportsAllErrors(compile)
-    allErrorsByAjv.set(ajv, all)
-  }
-  return all
-}
-
 /**
  * The `ApiError` of data that failed its schema: every failing field, found
  * by the bounded collection pass with the same compiler, answered with the
@@ -118,7 +105,7 @@ export function validationFailure (schema: object, holder: { data: unknown }, ch
   const compile = function compileOnce (sub: object): ValidatorLike {
     return compileCached(ajv, sub)
   }
-  const collected = reportsAllErrorsOf(ajv, compile)
+  const collected = reportsAllErrors(ajv, compile)
     ? undefined
     : collectErrors({
       schema,

@@ -43,13 +43,9 @@ export function requestIdMiddleware (settings: ExpressSettings): Middleware {
   const header = settings.requestIdHeader
   return function envelopeRequestId (req, res, next) {
     const request = req as EnvelopeRequest
-    let id = (req as WithId)[kRequestId]
     // pino-http before us, given our genReqId: its logger carries the id already.
-    const keepLogger = id !== undefined && isLogger(request.log)
-    if (id === undefined) {
-      id = newRequestId(req, settings);
-      (req as WithId)[kRequestId] = id
-    }
+    const keepLogger = (req as WithId)[kRequestId] !== undefined && isLogger(request.log)
+    const id = requestIdOf(req, settings)
     request.id = id
     if (header !== false) res.setHeader(header, id)
     if (!keepLogger) request.log = settings.logs ? settings.logger.child({ request_id: id }) : settings.logger

@@ -4,20 +4,6 @@ import { collectErrors, reportsAllErrors, type CollectedErrors, type ValidatorLi
 import type { RequestPart } from '../core/field-path.js'
 import { readField } from '../core/safe-read.js'
 
-// Whether each route validator's compiler reports every error, asked once per
-// validator: the probe is a compile-cache lookup and a validation, on every
-// failing request otherwise.
-const allErrorsByValidator = new WeakMap<ValidatorLike, boolean>()
-
-function reportsAllErrorsCached (validator: ValidatorLike, compile: (schema: object) => ValidatorLike): boolean {
-  let all = allErrorsByValidator.get(validator)
-  if (all === undefined) {
-    all = reportsAllErrors(compile)
-    allErrorsByValidator.set(validator, all)
-  }
-  return all
-}
-
 // Where Fastify keeps each part on the request (fastify 5.12 lib/validation.js).
 const DATA_KEYS: Readonly<Record<RequestPart, string>> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' }
 
@@ -51,7 +37,7 @@ export function collectRouteErrors (error: object, request: FastifyRequest, limi
   const compile = function compileWithRouteCompiler (sub: object): ValidatorLike {
     return request.compileValidationSchema(sub, part) as ValidatorLike
   }
-  if (reportsAllErrorsCached(validator as ValidatorLike, compile)) return undefined
+  if (reportsAllErrors(validator as ValidatorLike, compile)) return undefined
   return collectErrors({
     schema,
     data: readField(request, DATA_KEYS[part]),

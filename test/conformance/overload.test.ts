@@ -1,4 +1,6 @@
 import Fastify from 'fastify'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope from '../../index.js'
@@ -135,21 +137,28 @@ t.test('fastify: a failed external health check sheds requests, the status route
   t.same(body, { error: { code: 'service_unavailable', message: 'The server cannot serve requests right now; retry later', type: 'api_error', request_id: response.headers['x-request-id'] } })
 })
 
+// An Express app with one route between the adapter's middleware, listening
+// on a free port; the test closes it with envelope.close(server).
+async function listenExpress (envelope: ReturnType<typeof expressEnvelope>): Promise<{ server: Server, base: string }> {
+  const { default: express } = await import('express')
+  const app = express()
+  app.use(envelope.beforeRoutes())
+  app.get('/ok', (_req, res) => { res.json({ ok: true }) })
+  app.use(envelope.afterRoutes())
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
 t.test('express: sheds past a heap, RSS or event loop utilization limit, each measured on its own', async (t) => {
   for (const limit of [{ maxHeapUsedBytes: 1 }, { maxRssBytes: 1 }, { maxEventLoopUtilization: 0.000001 }]) {
     const envelope = expressEnvelope({ underPressure: { ...limit, sampleInterval: 20, retryAfter: 3 } })
-    const { default: express } = await import('express')
-    const app = express()
-    app.use(envelope.beforeRoutes())
-    app.get('/ok', (_req, res) => { res.json({ ok: true }) })
-    app.use(envelope.afterRoutes())
-    const server = app.listen(0, '127.0.0.1')
-    await new Promise((resolve) => server.once('listening', resolve))
+    const { server, base } = await listenExpress(envelope)
     // Busy for a moment, so that utilization is above its limit too.
     const end = Date.now() + 80
     while (Date.now() < end) { /* working */ }
     await sleep(60)
-    const response = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ok`)
+    const response = await fetch(`${base}/ok`)
     const body = await response.json()
     t.equal(response.status, 503, JSON.stringify(limit))
     t.equal(response.headers.get('retry-after'), '3')
@@ -172,15 +181,9 @@ t.test('sheds with problem details when the format asks for them, on both adapte
   t.same(unhealthy.json(), { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server cannot serve requests right now; retry later', instance: `urn:request:${id}`, code: 'service_unavailable', request_id: id })
 
   const envelope = expressEnvelope({ format: 'problem', underPressure: { maxHeapUsedBytes: 1, sampleInterval: 20, retryAfter: 3 } })
-  const { default: express } = await import('express')
-  const app = express()
-  app.use(envelope.beforeRoutes())
-  app.get('/ok', (_req, res) => { res.json({ ok: true }) })
-  app.use(envelope.afterRoutes())
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
+  const { server, base } = await listenExpress(envelope)
   await sleep(60)
-  const shed = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/ok`)
+  const shed = await fetch(`${base}/ok`)
   t.equal(shed.status, 503)
   t.equal(shed.headers.get('content-type'), 'application/problem+json; charset=utf-8')
   t.equal(shed.headers.get('retry-after'), '3')
