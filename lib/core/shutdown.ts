@@ -25,14 +25,25 @@ export function closingError (): ApiError {
  * instead of the app: the requests of kept-alive connections and those that
  * arrive while the server closes. Each answer closes its connection.
  *
+ * Only the app's own listener is replaced: the one `isApp` recognizes, or,
+ * when none is, the server's first `'request'` listener (the handler it was
+ * created with). Listeners added beside it (a metrics counter) keep
+ * running.
+ *
  * @example
  * ```ts
- * refuseRequests(app.server, (req, res) => { sendEnvelope(req, res, closingError()) })
+ * refuseRequests(app.server, (req, res) => { sendEnvelope(req, res, closingError()) }, (listener) => listener === app.routing)
  * ```
  */
-export function refuseRequests (server: Server, answer: (req: IncomingMessage, res: ServerResponse) => void): void {
-  for (const listener of server.listeners('request')) server.removeListener('request', listener as (...args: unknown[]) => void)
-  server.on('request', function refuseWhileClosing (req: IncomingMessage, res: ServerResponse) {
+export function refuseRequests (
+  server: Server,
+  answer: (req: IncomingMessage, res: ServerResponse) => void,
+  isApp: (listener: unknown) => boolean
+): void {
+  const listeners = server.listeners('request')
+  const app = listeners.find(isApp) ?? listeners[0]
+  if (app !== undefined) server.removeListener('request', app as (...args: unknown[]) => void)
+  server.prependListener('request', function refuseWhileClosing (req: IncomingMessage, res: ServerResponse) {
     // HTTP/1: close the connection after this answer (HTTP/2 has no such header).
     if (req.httpVersionMajor < 2) res.shouldKeepAlive = false
     answer(req, res)

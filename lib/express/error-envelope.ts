@@ -130,10 +130,16 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
       refuseRequests(server, function answerClosing (req, res) {
         // The error handler answers, and never calls the next function.
         requestId(req, res, function idGiven () { errorHandler(closingError(), req, res, idGiven) })
-      })
+      }, isExpressApp)
       await new Promise<void>((resolve, reject) => { server.close((error) => { if (error === undefined) resolve(); else reject(error) }) })
     }
   }
+}
+
+// An Express app, as the request listener that app.listen() or
+// http.createServer(app) gives the server.
+function isExpressApp (listener: unknown): boolean {
+  return typeof listener === 'function' && typeof readField(listener, 'handle') === 'function' && typeof readField(listener, 'use') === 'function'
 }
 
 // Whether a router, or one mounted in it, has this middleware in its stack.

@@ -11,8 +11,9 @@ import type { Settings } from './options.js'
  * While the server closes, answers the requests still arriving (on
  * kept-alive connections, or while `close()` waits for the ones in flight)
  * with a 503 envelope, `Retry-After` and `Connection: close`, rather than
- * Fastify's own 503 body: from Fastify's `preClose`, the server's request
- * listener is replaced. Requests already in flight finish as they would.
+ * Fastify's own 503 body: from Fastify's `preClose`, Fastify's request
+ * listener is replaced (other listeners of the server keep running).
+ * Requests already in flight finish as they would.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ export function installShutdown (fastify: FastifyInstance, settings: Settings): 
   fastify.addHook('preClose', function refuseWhileClosing (done) {
     refuseRequests(fastify.server, function answerClosing (req: IncomingMessage, res: ServerResponse) {
       writeClosing(fastify, settings, req, res)
-    })
+    }, function isFastifyHandler (listener) { return listener === fastify.routing })
     done()
   })
 }

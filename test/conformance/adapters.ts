@@ -48,6 +48,8 @@ export type LogLine = Record<string, any>
 export interface RunningApp {
   base: string
   logs: LogLine[]
+  /** The app's HTTP server. */
+  server: Server
   /** Closes the server as the adapter documents it: `app.close()`, `envelope.close(server)`. */
   close: () => Promise<void>
 }
@@ -90,7 +92,7 @@ export const fastifyAdapter: Adapter = {
       app.route({ method: route.method, url: route.path, schema: route.schema, config: route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
-    return { base: await listening(t, app.server), logs, close: async () => { await app.close() } }
+    return { base: await listening(t, app.server), logs, server: app.server, close: async () => { await app.close() } }
   }
 }
 
@@ -112,7 +114,7 @@ export const expressAdapter: Adapter = {
     }
     app.use(envelope.afterRoutes())
     const server = app.listen(0, '127.0.0.1')
-    return { base: await listening(t, server), logs, close: async () => { await envelope.close(server) } }
+    return { base: await listening(t, server), logs, server, close: async () => { await envelope.close(server) } }
   }
 }
 

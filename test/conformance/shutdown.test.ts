@@ -65,6 +65,35 @@ for (const adapter of envelopeAdapters) {
     t.same(lines.map((line) => [line.level, line.statusCode, line.msg]), [[40, 503, 'The server is shutting down; retry later']])
   })
 
+  t.test(`${adapter.name}: a request listener of the app's own on the server keeps seeing every request while the server closes`, async (t) => {
+    const app = await adapter.start(t, routes)
+    const seen: string[] = []
+    app.server.on('request', function countRequest (req) { seen.push(String(req.headers['x-request-id'])) })
+    const port = Number(new URL(app.base).port)
+    const socket = connect(port, '127.0.0.1')
+    let raw = ''
+    socket.on('data', (chunk) => { raw += chunk.toString() })
+    const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: early-1\r\n\r\n')
+    await sleep(50)
+    const closing = app.close()
+    await sleep(50)
+    socket.write('GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-2\r\n\r\n')
+    await closed
+    await closing
+    const [inFlight, late] = responsesOf(raw)
+    t.equal(inFlight.status, 200)
+    t.same(JSON.parse(inFlight.body), { ok: true })
+    t.same(seen, ['early-1', 'late-2'], 'the listener saw the request in flight and the one refused')
+    t.equal(late.status, 503)
+    t.equal(late.headers['x-request-id'], 'late-2')
+    const body = JSON.parse(late.body)
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { ...CLOSING, request_id: 'late-2' } })
+    t.equal(raw.indexOf('HTTP/1.1 ', raw.indexOf('HTTP/1.1 ', 1) + 1), -1, 'one answer to the refused request, not two')
+  })
+
   t.test(`${adapter.name}: under load, every answer while closing is a 200, the 503 envelope or a closed connection`, async (t) => {
     const app = await adapter.start(t, routes)
     const seen: string[] = []

@@ -1,4 +1,5 @@
 import Fastify from 'fastify'
+import { createServer } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { contractErrors, problemErrors } from '../helper.js'
@@ -43,6 +44,26 @@ t.test('answers with problem details when Accept prefers them, with Vary, withou
   t.same(problemErrors(problem), [])
   t.not(problem.request_id, 'sent-1', 'with the header off, the incoming one is not read')
   t.same(problem, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is shutting down; retry later', instance: `urn:request:${String(problem.request_id)}`, code: 'service_unavailable', request_id: problem.request_id })
+})
+
+t.test('with a serverFactory wrapping Fastify\'s handler, replaces that first listener and keeps the others', async (t) => {
+  const seen: string[] = []
+  const app = Fastify({
+    serverFactory (handler) {
+      const server = createServer(function wrapped (req, res) { handler(req, res) })
+      server.on('request', function countRequest (req) { seen.push(String(req.url)) })
+      return server
+    }
+  })
+  await app.register(errorEnvelope)
+  const raw = await lateRequest(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-3\r\n\r\n')
+  const [head, body] = raw.split('\r\n\r\n')
+  t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
+  t.match(head, /\r\nx-request-id: late-3\r\n/)
+  const envelope = JSON.parse(body)
+  t.same(contractErrors(envelope), [])
+  t.same(envelope, { error: { code: 'service_unavailable', message: 'The server is shutting down; retry later', type: 'api_error', request_id: 'late-3' } })
+  t.same(seen, ['/slow', '/slow'], 'the other listener saw both requests')
 })
 
 t.test('generates its own id when incoming ids are not trusted, and sends no body to HEAD', async (t) => {
