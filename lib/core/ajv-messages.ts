@@ -155,7 +155,7 @@ function ajvMessage (error: AjvErrorLike): string {
     case 'propertyNames':
       return 'is not an allowed name'
     case 'type':
-      return `must be ${typePhrase(typeNames(params.type))}`
+      return typeMessage(params.type)
     case 'enum':
       return `must be one of: ${(params.allowedValues as unknown[]).map(showValue).join(', ')}`
     case 'const':
@@ -208,6 +208,21 @@ function ajvMessage (error: AjvErrorLike): string {
 }
 
 const COMPARISONS: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'greater than' }
+
+// The message of a `type` failure, kept per type keyword: schemas name a
+// handful of types, and a failing body names them field after field.
+const typeMessages = new Map<string, string>()
+const MAX_TYPE_MESSAGES = 64
+
+function typeMessage (type: unknown): string {
+  const key = String(type)
+  let message = typeMessages.get(key)
+  if (message === undefined) {
+    message = `must be ${typePhrase(typeNames(type))}`
+    if (typeMessages.size < MAX_TYPE_MESSAGES) typeMessages.set(key, message)
+  }
+  return message
+}
 
 function typeNames (type: unknown): string[] {
   return Array.isArray(type) ? type.map(String) : String(type).split(',')

@@ -5,3 +5,18 @@ t.test('names the property a propertyNames error reports, as ajv with allErrors 
   t.same(describeAjvErrors([{ keyword: 'propertyNames', instancePath: '/meta', params: { propertyName: 'Bad Key' } }], 'body'),
     [{ field: 'meta["Bad Key"]', message: 'is not an allowed name', keyword: 'propertyNames' }])
 })
+
+t.test('words every type failure the same, however many types the schemas name', async (t) => {
+  // More type keywords than the messages kept: the first ones are kept,
+  // the others worded each time, alike.
+  const types = Array.from({ length: 80 }, (_, index) => index % 2 === 0 ? `kind${index}` : [`kind${index}`, 'null'])
+  for (let pass = 0; pass < 2; pass++) {
+    for (const type of types) {
+      const names = Array.isArray(type) ? type : [type]
+      t.same(describeAjvErrors([{ keyword: 'type', instancePath: '/value', params: { type } }], 'body'),
+        [{ field: 'value', message: `must be ${names.map((name) => name === 'null' ? 'null' : `a ${name}`).join(' or ')}`, keyword: 'type' }])
+    }
+  }
+  t.same(describeAjvErrors([{ keyword: 'type', instancePath: '/a', params: { type: 'integer' } }, { keyword: 'type', instancePath: '/b', params: { type: 'integer' } }], 'body'),
+    [{ field: 'a', message: 'must be an integer', keyword: 'type' }, { field: 'b', message: 'must be an integer', keyword: 'type' }])
+})
