@@ -25,10 +25,13 @@ const nodeVersion = spawnSync(nodeBinary, ['--version'], { encoding: 'utf8' }).s
 // Each pair is measured in rounds of SECONDS per side, in a few fresh pairs
 // of server processes, each pair of processes warmed up first. Pairs with a
 // target, and the control pairs that show the noise band they are read
-// against, get three pairs of processes of two rounds each; a pair only
-// reported gets one pair of processes of three rounds, and so does the Redis
-// pair, whose latency phase adds 3 s a round.
-const GATED = quick ? { processes: 1, rounds: 1 } : { processes: 3, rounds: 2 }
+// against, get six pairs of processes of two rounds each: a process settles
+// a few percent faster or slower for its whole life, and the median of
+// twelve rounds in six pairs passes over a pair that settled apart, where
+// six rounds in three pairs moved by up to 5% from run to run. A pair only
+// reported gets one pair of processes of three rounds, and so does the
+// Redis pair, whose latency phase adds 3 s a round.
+const GATED = quick ? { processes: 1, rounds: 1 } : { processes: 6, rounds: 2 }
 const REPORTED = quick ? { processes: 1, rounds: 1 } : { processes: 1, rounds: 3 }
 const SECONDS = quick ? 0.5 : 1
 // Both sides of a pair reach their steady speed after about 2 s of load at
