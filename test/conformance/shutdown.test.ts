@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import t from 'tap'
 import { contractErrors } from '../helper.js'
-import { envelopeAdapters, type Route } from './adapters.js'
+import { envelopeAdapters, type Route, type RunningApp } from './adapters.js'
 
 // While a server closes, the requests still arriving get a 503 envelope
 // with Retry-After and a closed connection, or a closed connection: never
@@ -34,22 +34,28 @@ function responsesOf (raw: string): Answer[] {
   return answers
 }
 
+// Sends `inFlight` on one kept-alive connection, closes the server while it
+// runs, then sends `late` on the same connection; returns all it read.
+async function closeBetween (app: RunningApp, inFlight: string, late: string): Promise<string> {
+  const socket = connect(Number(new URL(app.base).port), '127.0.0.1')
+  let raw = ''
+  socket.on('data', (chunk) => { raw += chunk.toString() })
+  const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.write(inFlight)
+  await sleep(50)
+  const closing = app.close()
+  await sleep(50)
+  socket.write(late)
+  await closed
+  await closing
+  return raw
+}
+
 for (const adapter of envelopeAdapters) {
   t.test(`${adapter.name}: a request on a kept-alive connection while the server closes gets the 503 envelope and a closed connection`, async (t) => {
     const app = await adapter.start(t, routes)
-    const port = Number(new URL(app.base).port)
-    const socket = connect(port, '127.0.0.1')
-    let raw = ''
-    socket.on('data', (chunk) => { raw += chunk.toString() })
-    const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
-    await sleep(50)
-    const closing = app.close()
-    await sleep(50)
-    socket.write('GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-1\r\n\r\n')
-    await closed
-    await closing
+    const raw = await closeBetween(app, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-1\r\n\r\n')
     const [inFlight, late] = responsesOf(raw)
     t.equal(inFlight.status, 200, 'the request in flight finishes')
     t.same(JSON.parse(inFlight.body), { ok: true })
@@ -69,19 +75,7 @@ for (const adapter of envelopeAdapters) {
     const app = await adapter.start(t, routes)
     const seen: string[] = []
     app.server.on('request', function countRequest (req) { seen.push(String(req.headers['x-request-id'])) })
-    const port = Number(new URL(app.base).port)
-    const socket = connect(port, '127.0.0.1')
-    let raw = ''
-    socket.on('data', (chunk) => { raw += chunk.toString() })
-    const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: early-1\r\n\r\n')
-    await sleep(50)
-    const closing = app.close()
-    await sleep(50)
-    socket.write('GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-2\r\n\r\n')
-    await closed
-    await closing
+    const raw = await closeBetween(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: early-1\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-2\r\n\r\n')
     const [inFlight, late] = responsesOf(raw)
     t.equal(inFlight.status, 200)
     t.same(JSON.parse(inFlight.body), { ok: true })
