@@ -41,3 +41,4 @@ export type { RequestPart, ValidationOptions, ValidationStatus } from './validat
 export { validate, type AjvLike, type ValidateOptions } from './validate.js'
 export type { CommonOptions, LogLevel, RequestIdOptions } from './options.js'
 export { envelopeSchema } from './envelope-schema.js'
+export { problemSchema } from './problem-schema.js'

@@ -3,6 +3,8 @@ import { codeFor, specialCodes } from '../core/codes.js'
 import type { RequestPart } from '../core/field-path.js'
 import { validationEntry } from '../core/validation.js'
 import { envelopeSchema } from '../core/envelope-schema.js'
+import { problemSchema } from '../core/problem-schema.js'
+import { problemOf } from '../core/problem.js'
 import type { CatalogEntry } from '../core/catalog.js'
 import type { Settings } from './options.js'
 
@@ -19,13 +21,15 @@ interface Example { code: string, status: number, type: string, message: string 
 /**
  * Adds the errors of every route to the OpenAPI document of
  * `@fastify/swagger`, when it is registered: `components.schemas.ErrorEnvelope`
- * (the contract), a response per error kind in `components.responses`, and,
- * on each operation, the error responses it can really give: 400/422 where
- * it has a schema, 404 for paths with parameters, 405 where its path serves
- * other methods, 429 where it is rate-limited, the codes its
- * `config.errors` declares (catalog codes, `unauthorized`, `forbidden`...),
- * and 500, each with an example of every code it can carry. Only the
- * document changes: error bodies are written as they always are.
+ * (the contract, and `ProblemDetails` when the `format` option sends problem
+ * details), a response per error kind in `components.responses`, and, on
+ * each operation, the error responses it can really give: 400/422 where it
+ * has a schema, 404 for paths with parameters, 405 where its path serves
+ * other methods, 429 where it is rate-limited, the codes its `config.errors`
+ * declares (catalog codes, `unauthorized`, `forbidden`...), and 500, each
+ * with an example of every code it can carry, in each media type the
+ * `format` option answers with. Only the document changes: error bodies are
+ * written as they always are.
  *
  * @example
  * ```ts
@@ -75,11 +79,11 @@ interface Document {
 const OPERATIONS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 
 function withErrors (document: Document, routes: ReadonlyMap<string, RouteFacts>, entries: ReadonlyMap<string, CatalogEntry>, settings: Settings): Document {
-  const { $schema: _draft, $id: _id, ...contract } = envelopeSchema as Record<string, unknown>
   // @fastify/swagger's document always has components, and a responses
   // object on every operation.
   const components = document.components as NonNullable<Document['components']>
-  components.schemas = { ...components.schemas, ErrorEnvelope: contract }
+  components.schemas = { ...components.schemas, ErrorEnvelope: component(envelopeSchema) }
+  if (settings.format !== 'envelope') components.schemas.ProblemDetails = component(problemSchema)
   const responses: Record<string, unknown> = {}
   for (const [path, item] of Object.entries(document.paths as NonNullable<Document['paths']>)) {
     const methods = Object.keys(item).filter((key) => OPERATIONS.has(key))
@@ -138,18 +142,42 @@ function responseName (status: number, examples: readonly Example[]): string {
   return `Error${status}_${examples.map((example) => example.code).sort().join('_')}`
 }
 
+// A contract as a component of the document: without its draft and $id.
+function component (schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { $schema: _draft, $id: _id, ...rest } = schema
+  return rest
+}
+
+const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
+
+// The bodies of the `format` option: the envelope as `application/json`,
+// problem details as `application/problem+json`, or both for 'negotiate'.
 function response (status: number, examples: readonly Example[], settings: Settings): object {
+  const content: Record<string, unknown> = {}
+  if (settings.format !== 'problem') {
+    content['application/json'] = {
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+      examples: examplesOf(examples, function envelopeExample (example) {
+        const error: Record<string, unknown> = { code: example.code, message: example.message, type: example.type, request_id: EXAMPLE_ID }
+        const docUrl = settings.codeDocs.urlOf(example.code)
+        if (docUrl !== undefined) error.doc_url = docUrl
+        return { error }
+      })
+    }
+  }
+  if (settings.format !== 'envelope') {
+    content['application/problem+json'] = {
+      schema: { $ref: '#/components/schemas/ProblemDetails' },
+      examples: examplesOf(examples, function problemExample (example) { return problemOf(example, EXAMPLE_ID, settings.codeDocs) })
+    }
+  }
+  return { description: `${status} ${examples.map((example) => example.code).join(', ')}`, content }
+}
+
+function examplesOf (examples: readonly Example[], body: (example: Example) => object): Record<string, unknown> {
   const values: Record<string, unknown> = {}
-  for (const example of examples) {
-    const error: Record<string, unknown> = { code: example.code, message: example.message, type: example.type, request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3' }
-    const docUrl = settings.codeDocs.urlOf(example.code)
-    if (docUrl !== undefined) error.doc_url = docUrl
-    values[example.code] = { summary: example.message, value: { error } }
-  }
-  return {
-    description: `${status} ${examples.map((example) => example.code).join(', ')}`,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' }, examples: values } }
-  }
+  for (const example of examples) values[example.code] = { summary: example.message, value: body(example) }
+  return values
 }
 
 // Fastify's `/widgets/:id` as OpenAPI writes it: `/widgets/{id}`.

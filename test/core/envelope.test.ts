@@ -125,3 +125,12 @@ t.test('exports the contract the package ships, equal to its file', async (t) =>
   t.same(envelopeSchema, shipped)
   t.equal(envelopeSchema.$id, 'urn:error-envelope:envelope')
 })
+
+t.test('exports the problem contract the package ships, equal to its file', async (t) => {
+  const { problemSchema } = await import('../../index.js')
+  const express = await import('../../express.js')
+  t.same(problemSchema, JSON.parse(readFileSync(copiedProblemPath, 'utf8')))
+  t.equal(problemSchema.$id, 'urn:error-envelope:problem')
+  t.equal(express.problemSchema, problemSchema, 'the same object from error-envelope/express')
+  t.ok(Object.isFrozen(problemSchema))
+})

@@ -2,8 +2,8 @@ import swagger from '@fastify/swagger'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import Fastify from 'fastify'
 import t from 'tap'
-import { assertEnvelope, contractErrors } from '../helper.js'
-import errorEnvelope, { unauthorized } from '../../index.js'
+import { assertEnvelope, contractErrors, problemErrors } from '../helper.js'
+import errorEnvelope, { envelopeSchema, problemSchema, unauthorized } from '../../index.js'
 import { errors } from '../fixtures/catalog.js'
 
 // With @fastify/swagger registered, the OpenAPI document lists the error
@@ -129,3 +129,81 @@ t.test('leaves the document alone without @fastify/swagger', async (t) => {
   await app.ready()
   t.equal(app.hasDecorator('swagger'), false)
 })
+
+t.test('documents the bodies of the format option: problem details alone for \'problem\', both media types for \'negotiate\', as the server sends them', async (t) => {
+  const components = { ErrorEnvelope: withoutIds(envelopeSchema), ProblemDetails: withoutIds(problemSchema) }
+  for (const format of ['problem', 'negotiate'] as const) {
+    const app = Fastify()
+    t.teardown(() => app.close())
+    await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' } } })
+    await app.register(errorEnvelope, { format, catalog: errors, docs: { publicUrl: 'https://api.example.com/errors' } })
+    app.get('/widgets/:id', { config: { errors: ['widget_not_found'] } }, async (request) => {
+      throw errors.widget_not_found({ id: (request.params as { id: string }).id }, { param: 'id' })
+    })
+    await app.ready()
+    const document = app.swagger() as { paths: Record<string, Record<string, { responses: Responses }>>, components: { schemas: Record<string, unknown>, responses: Record<string, any> } }
+    const result = await new Validator().validate(document as Record<string, unknown>)
+    t.same(result.errors, undefined, `${format}: no validation errors`)
+    t.same({ ErrorEnvelope: document.components.schemas.ErrorEnvelope, ProblemDetails: document.components.schemas.ProblemDetails }, components, `${format}: both contracts are components`)
+    const notFound = document.components.responses[document.paths['/widgets/{id}'].get.responses['404'].$ref?.split('/').pop() as string]
+    t.same(Object.keys(notFound.content), format === 'problem' ? ['application/problem+json'] : ['application/json', 'application/problem+json'])
+    const problems = notFound.content['application/problem+json']
+    t.same(problems.schema, { $ref: '#/components/schemas/ProblemDetails' })
+    t.same(Object.keys(problems.examples).sort(), ['not_found', 'widget_not_found'])
+    for (const example of Object.values(problems.examples) as Array<{ value: unknown }>) {
+      t.same(problemErrors(example.value), [], `${format}: each example satisfies the problem contract`)
+    }
+    t.same(problems.examples.widget_not_found, {
+      summary: 'Widget {id} not found',
+      value: {
+        type: 'https://api.example.com/errors#widget_not_found',
+        title: 'Widget not found',
+        status: 404,
+        detail: 'Widget {id} not found',
+        instance: 'urn:request:req_4Jd8kQ2mZx7Lr1Vb9Tn3',
+        code: 'widget_not_found',
+        request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
+      }
+    })
+    if (format === 'negotiate') {
+      const envelopes = notFound.content['application/json']
+      t.same(envelopes.schema, { $ref: '#/components/schemas/ErrorEnvelope' })
+      t.same(envelopes.examples.widget_not_found, {
+        summary: 'Widget {id} not found',
+        value: { error: { code: 'widget_not_found', message: 'Widget {id} not found', type: 'invalid_request_error', request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3', doc_url: 'https://api.example.com/errors#widget_not_found' } }
+      })
+      assertEnvelope(t, await app.inject('/widgets/w_9'), 404, { code: 'widget_not_found', message: 'Widget w_9 not found', type: 'invalid_request_error', param: 'id', doc_url: 'https://api.example.com/errors#widget_not_found' } as never)
+    }
+    // The server answers in the documented media type, with the documented members.
+    const response = await app.inject({ url: '/widgets/w_9', headers: { accept: 'application/problem+json' } })
+    t.equal(response.statusCode, 404)
+    t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+    const body = response.json()
+    t.same(problemErrors(body), [])
+    const id = response.headers['x-request-id'] as string
+    t.same(body, {
+      type: 'https://api.example.com/errors#widget_not_found',
+      title: 'Widget not found',
+      status: 404,
+      detail: 'Widget w_9 not found',
+      instance: `urn:request:${id}`,
+      code: 'widget_not_found',
+      request_id: id,
+      param: 'id'
+    })
+  }
+})
+
+t.test('documents only the envelope with the default format', async (t) => {
+  const app = await build()
+  t.teardown(() => app.close())
+  const document = app.swagger() as { components: { schemas: Record<string, unknown>, responses: Record<string, any> } }
+  t.same(document.components.schemas.ErrorEnvelope, withoutIds(envelopeSchema))
+  t.notOk('ProblemDetails' in document.components.schemas, 'no problem details component')
+  for (const response of Object.values(document.components.responses)) t.same(Object.keys(response.content), ['application/json'])
+})
+
+function withoutIds (schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { $schema: _draft, $id: _id, ...rest } = schema
+  return rest
+}
