@@ -27,3 +27,10 @@ envelope.rateLimit({ redis: undefined, max: 1 })
 const wrong: RateLimitOptions = { onStoreError: 'retry' }
 
 export { options, route, wrong }
+
+// openApi() returns the document's own type, with the error responses added.
+const spec = envelope.openApi({ openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' }, paths: { '/widgets/{id}': { get: { 'x-errors': ['not_found'], responses: {} } } } })
+const title: string = spec.info.title
+export { title }
+// @ts-expect-error a document is an object
+envelope.openApi('openapi: 3.1.0')

@@ -6,6 +6,8 @@ import { safeLog } from '../core/safe-log.js'
 import { readField } from '../core/safe-read.js'
 import { errorHandlerMiddleware } from './error-handler.js'
 import { notFoundMiddleware } from './not-found.js'
+import { documentExpressErrors } from './openapi.js'
+import type { OpenApiDocument } from '../core/openapi.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
@@ -46,6 +48,12 @@ export interface ExpressEnvelope {
    * server is closed.
    */
   close: (server: Server) => Promise<void>
+  /**
+   * A copy of the app's OpenAPI 3 document with the error responses of each
+   * operation, as this adapter answers them; an operation's `x-errors` lists
+   * the catalog codes it may answer with.
+   */
+  openApi: <D extends OpenApiDocument>(document: D) => D
 }
 
 /**
@@ -125,6 +133,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
       if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
       return routeRateLimit(limits, limit)
     },
+    openApi: (document) => documentExpressErrors(document, settings),
     close: async function closeServer (server) {
       for (const middleware of overload) middleware.stop()
       refuseRequests(server, function answerClosing (req, res) {

@@ -4,7 +4,7 @@ import Fastify from 'fastify'
 import t from 'tap'
 import { assertEnvelope, contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope, { envelopeSchema, problemSchema, unauthorized } from '../../index.js'
-import { errors } from '../fixtures/catalog.js'
+import { errors, widgetNotFoundProblem } from '../fixtures/catalog.js'
 
 // With @fastify/swagger registered, the OpenAPI document lists the error
 // responses each operation can really give, and the server gives them.
@@ -155,15 +155,7 @@ t.test('documents the bodies of the format option: problem details alone for \'p
     }
     t.same(problems.examples.widget_not_found, {
       summary: 'Widget {id} not found',
-      value: {
-        type: 'https://api.example.com/errors#widget_not_found',
-        title: 'Widget not found',
-        status: 404,
-        detail: 'Widget {id} not found',
-        instance: 'urn:request:req_4Jd8kQ2mZx7Lr1Vb9Tn3',
-        code: 'widget_not_found',
-        request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
-      }
+      value: widgetNotFoundProblem('Widget {id} not found', 'req_4Jd8kQ2mZx7Lr1Vb9Tn3')
     })
     if (format === 'negotiate') {
       const envelopes = notFound.content['application/json']
@@ -181,16 +173,7 @@ t.test('documents the bodies of the format option: problem details alone for \'p
     const body = response.json()
     t.same(problemErrors(body), [])
     const id = response.headers['x-request-id'] as string
-    t.same(body, {
-      type: 'https://api.example.com/errors#widget_not_found',
-      title: 'Widget not found',
-      status: 404,
-      detail: 'Widget w_9 not found',
-      instance: `urn:request:${id}`,
-      code: 'widget_not_found',
-      request_id: id,
-      param: 'id'
-    })
+    t.same(body, widgetNotFoundProblem('Widget w_9 not found', id as string, 'id'))
   }
 })
 

@@ -1,0 +1,74 @@
+import { describe } from '../core/describe.js'
+import type { RequestPart } from '../core/field-path.js'
+import { declaredErrors, isDocumentObject, withErrorResponses, type OpenApiDocument } from '../core/openapi.js'
+import type { ExpressSettings } from './options.js'
+
+// Where an OpenAPI parameter is (its `in`), as the part of the request
+// `envelope.validate()` checks it in.
+const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'params'], ['query', 'querystring'], ['header', 'headers']])
+
+/**
+ * A copy of an app's OpenAPI 3 document (written by hand, or by a tool such
+ * as swagger-jsdoc) with the error responses of each operation, as the
+ * Express adapter answers them: 400 `invalid_json` where the operation takes
+ * a body, the 400/422 of `envelope.validate()` for each part it declares (a
+ * `requestBody`, parameters in the path, query or headers), 404 for a path
+ * with parameters, 405 where the path serves fewer methods than the
+ * standard ones, 429 under a global rate limit, the catalog codes the
+ * operation lists in `x-errors` (built-in ones included, such as
+ * `unauthorized` or `rate_limit_exceeded` for a route's own limit), and
+ * 500. A response the operation documents itself stays its own; the
+ * document given is left as it was.
+ *
+ * @example
+ * ```ts
+ * const spec = envelope.openApi({
+ *   openapi: '3.1.0',
+ *   info: { title: 'Widgets', version: '1.0.0' },
+ *   paths: { '/widgets/{id}': { get: { 'x-errors': ['widget_not_found'], responses: { 200: { description: 'A widget' } } } } }
+ * })
+ * spec.paths['/widgets/{id}'].get.responses // 200, and 404, 405 and 500 as $refs
+ * ```
+ */
+export function documentExpressErrors<D extends OpenApiDocument> (document: D, settings: ExpressSettings): D {
+  if (!isDocumentObject(document) || !isDocumentObject(document.paths) || typeof document.openapi !== 'string' || !document.openapi.startsWith('3.')) {
+    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got ${describe(document)}`)
+  }
+  let copy: D
+  try {
+    copy = structuredClone(document)
+  } catch (error) {
+    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${(error as Error).message}`)
+  }
+  const globalLimit = settings.rateLimit !== false && settings.rateLimit.global
+  return withErrorResponses(copy, function operationFacts (path, method, operation) {
+    const item = (copy.paths as Record<string, Record<string, unknown>>)[path]
+    return {
+      parts: partsOf(operation, item, copy.components?.parameters),
+      rateLimited: globalLimit,
+      errors: declaredErrors(operation['x-errors'], `${method.toUpperCase()} ${path}`, settings, 'x-errors')
+    }
+  }, settings)
+}
+
+// The parts of the request an operation declares: its body, and its
+// parameters and those of its path item, by where they are (a parameter
+// given as a $ref to components.parameters is looked up there).
+function partsOf (operation: Record<string, unknown>, item: Record<string, unknown>, shared: unknown): Set<RequestPart> {
+  const parts = new Set<RequestPart>()
+  if (operation.requestBody !== undefined) parts.add('body')
+  for (const given of [item.parameters, operation.parameters].flat()) {
+    const parameter = isDocumentObject(given) && typeof given.$ref === 'string' ? sharedParameter(given.$ref, shared) : given
+    const part = isDocumentObject(parameter) ? PARAMETER_PARTS.get(parameter.in) : undefined
+    if (part !== undefined) parts.add(part)
+  }
+  return parts
+}
+
+const PARAMETER_REF = '#/components/parameters/'
+
+function sharedParameter (ref: string, shared: unknown): unknown {
+  if (!ref.startsWith(PARAMETER_REF) || !isDocumentObject(shared)) return undefined
+  const name = ref.slice(PARAMETER_REF.length)
+  return Object.hasOwn(shared, name) ? shared[name] : undefined
+}
