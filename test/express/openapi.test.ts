@@ -200,4 +200,11 @@ t.test('gives an operation without responses its error responses, and passes ove
   t.equal(document.paths['/a'].summary as unknown, 'A path')
   t.same(Object.keys(document.paths['/b/{id}'].get.responses).sort(), ['400', '404', '405', '500'], 'the header parameter gives the 400 of validate(); a cookie or an unresolved $ref gives nothing')
   t.same(document.components.responses[document.paths['/b/{id}'].get.responses['400'].$ref?.split('/').pop() as string].description, '400 invalid_parameter')
+  const shared = envelope.openApi({
+    openapi: '3.1.0',
+    info: { title: 'Shared', version: '1.0.0' },
+    components: { parameters: { Limit: { name: 'limit', in: 'query' } } },
+    paths: { '/c': { get: { parameters: [{ $ref: '#/components/parameters/Missing' }], responses: {} } } }
+  }) as unknown as Documented
+  t.same(Object.keys(shared.paths['/c'].get.responses).sort(), ['405', '500'], 'a $ref to a parameter the components do not have gives nothing')
 })
