@@ -34,3 +34,15 @@ const title: string = spec.info.title
 export { title }
 // @ts-expect-error a document is an object
 envelope.openApi('openapi: 3.1.0')
+// A document typed by an interface without index signatures (as openapi-types
+// writes them), or as the object swagger-jsdoc returns.
+interface Spec {
+  openapi: string
+  info: { title: string, version: string }
+  paths: { '/widgets': { get: { responses: { 200: { description: string } } } } }
+  components?: { schemas?: { Widget: { type: 'object' } } }
+}
+const typed: Spec = { openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' }, paths: { '/widgets': { get: { responses: { 200: { description: 'OK' } } } } } }
+const copied: Spec = envelope.openApi(typed)
+const untyped: object = envelope.openApi(JSON.parse('{"openapi":"3.1.0","paths":{}}') as object)
+export { copied, untyped }

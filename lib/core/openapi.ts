@@ -34,9 +34,14 @@ interface Example { code: string, status: number, type: string, message: string 
 // The operations of a path item (OpenAPI 3).
 const OPERATIONS: ReadonlySet<string> = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 
-// The standard methods a path may serve (GET, HEAD, POST, PUT, PATCH,
-// DELETE, OPTIONS): a path that serves fewer answers the others 405.
-const ALL_METHODS = 7
+// The methods a routed path answers 405 when it does not serve them. HEAD
+// is served wherever GET is, and OPTIONS without a route of its own answers
+// 204 with Allow: neither is ever refused on its own.
+const REFUSABLE = ['get', 'post', 'put', 'patch', 'delete']
+
+function answersMethodNotAllowed (methods: readonly string[]): boolean {
+  return REFUSABLE.some((method) => !methods.includes(method))
+}
 
 const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
 
@@ -46,11 +51,12 @@ const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
  * `ProblemDetails` when the `format` option sends problem details), one
  * response per status and set of codes in `components.responses`, and, on
  * each operation `factsOf` knows, a reference to each error response it can
- * give: 400 `invalid_json` where it takes a body, 400/422 for each part its
- * schemas validate, 404 for a path with parameters, 405 where its path
- * serves fewer methods than the standard ones, 429 where it is rate-limited,
- * the catalog codes it declares, and 500. A response the operation documents
- * itself under the same status stays its own.
+ * give: 400 `invalid_json` and 413 where it takes a body, 400/422 for each
+ * part its schemas validate, 404 for a path with parameters, 405 where its
+ * path leaves one of GET, POST, PUT, PATCH and DELETE unserved, 429 where it
+ * is rate-limited, the catalog codes it declares, and 500. A response the
+ * operation documents itself under the same status stays its own. Path items
+ * and operations are written anew, never changed where they are shared.
  *
  * @example
  * ```ts
@@ -64,17 +70,23 @@ export function withErrorResponses<D extends OpenApiDocument> (
   settings: OpenApiSettings
 ): D {
   const entries = catalogEntries(settings)
-  document.components ??= {}
-  const components = document.components
+  const components = { ...document.components }
+  document.components = components
   components.schemas = { ...components.schemas, ErrorEnvelope: component(envelopeSchema) }
   if (settings.format !== 'envelope') components.schemas.ProblemDetails = component(problemSchema)
   const responses: Record<string, unknown> = {}
-  for (const [path, item] of Object.entries(document.paths ?? {})) {
-    if (!isDocumentObject(item)) continue
-    const methods = Object.keys(item).filter((key) => OPERATIONS.has(key))
+  const paths = document.paths ?? {}
+  for (const [path, given] of Object.entries(paths)) {
+    if (!isDocumentObject(given)) continue
+    // The path item and each operation are written anew: a document may
+    // share one object between paths or operations, and each gets its own
+    // error responses.
+    const item: Record<string, unknown> = { ...given }
+    paths[path] = item
+    const methods = Object.keys(item).filter((key) => OPERATIONS.has(key) && isDocumentObject(item[key]))
+    const refused = answersMethodNotAllowed(methods)
     for (const method of methods) {
-      const operation = item[method]
-      if (!isDocumentObject(operation)) continue
+      const operation: Record<string, unknown> = { ...(item[method] as Record<string, unknown>) }
       const facts = factsOf(path, method, operation)
       if (facts === undefined) continue
       const byStatus = new Map<number, Example[]>()
@@ -83,23 +95,27 @@ export function withErrorResponses<D extends OpenApiDocument> (
         if (!list.some((known) => known.code === example.code)) list.push(example)
         byStatus.set(example.status, list)
       }
-      if (facts.parts.has('body')) add(fromEntry(specialCodes.invalidJson))
+      if (facts.parts.has('body')) {
+        add(fromEntry(specialCodes.invalidJson))
+        add(fromEntry(codeFor(413)))
+      }
       for (const part of facts.parts) {
         const status = settings.validation.status[part]
         add({ ...fromEntry(validationEntry(status, part)), status })
       }
       if (path.includes('{')) add(fromEntry(codeFor(404)))
-      if (methods.length < ALL_METHODS) add(fromEntry(codeFor(405)))
+      if (refused) add(fromEntry(codeFor(405)))
       if (facts.rateLimited) add(fromEntry(codeFor(429)))
       for (const code of facts.errors) add(fromEntry(entries.get(code) as CatalogEntry))
       add(fromEntry(codeFor(500)))
-      if (!isDocumentObject(operation.responses)) operation.responses = {}
-      const operationResponses = operation.responses as Record<string, unknown>
+      const operationResponses: Record<string, unknown> = { ...(isDocumentObject(operation.responses) ? operation.responses : {}) }
       for (const [status, examples] of byStatus) {
         const name = responseName(status, examples)
         responses[name] = response(status, examples, settings)
         operationResponses[String(status)] ??= { $ref: `#/components/responses/${name}` }
       }
+      operation.responses = operationResponses
+      item[method] = operation
     }
   }
   components.responses = { ...components.responses, ...responses }
@@ -139,8 +155,8 @@ function catalogEntries (settings: OpenApiSettings): ReadonlyMap<string, Catalog
 }
 
 /**
- * Whether a value of a document is an object with members (not null, not
- * an array).
+ * Whether a value of a document is a plain object with members (not null,
+ * not an array, not a Map or a class instance).
  *
  * @example
  * ```ts
@@ -149,7 +165,9 @@ function catalogEntries (settings: OpenApiSettings): ReadonlyMap<string, Catalog
  * ```
  */
 export function isDocumentObject (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  if (typeof value !== 'object' || value === null) return false
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
 }
 
 function fromEntry (entry: { code: string, status: number, type: string, message: string }): Example {

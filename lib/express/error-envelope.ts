@@ -7,7 +7,6 @@ import { readField } from '../core/safe-read.js'
 import { errorHandlerMiddleware } from './error-handler.js'
 import { notFoundMiddleware } from './not-found.js'
 import { documentExpressErrors } from './openapi.js'
-import type { OpenApiDocument } from '../core/openapi.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
@@ -53,7 +52,7 @@ export interface ExpressEnvelope {
    * operation, as this adapter answers them; an operation's `x-errors` lists
    * the catalog codes it may answer with.
    */
-  openApi: <D extends OpenApiDocument>(document: D) => D
+  openApi: <D extends object>(document: D) => D
 }
 
 /**

@@ -10,14 +10,14 @@ const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'pa
 /**
  * A copy of an app's OpenAPI 3 document (written by hand, or by a tool such
  * as swagger-jsdoc) with the error responses of each operation, as the
- * Express adapter answers them: 400 `invalid_json` where the operation takes
- * a body, the 400/422 of `envelope.validate()` for each part it declares (a
- * `requestBody`, parameters in the path, query or headers), 404 for a path
- * with parameters, 405 where the path serves fewer methods than the
- * standard ones, 429 under a global rate limit, the catalog codes the
- * operation lists in `x-errors` (built-in ones included, such as
- * `unauthorized` or `rate_limit_exceeded` for a route's own limit), and
- * 500. A response the operation documents itself stays its own; the
+ * Express adapter answers them: 400 `invalid_json` and 413 where the
+ * operation takes a body, the 400/422 of `envelope.validate()` for each part
+ * it declares (a `requestBody`, parameters in the path, query or headers),
+ * 404 for a path with parameters, 405 where the path leaves one of GET,
+ * POST, PUT, PATCH and DELETE unserved, 429 under a global rate limit, the
+ * catalog codes the operation lists in `x-errors` (built-in ones included,
+ * such as `unauthorized`, or `rate_limit_exceeded` for a route's own limit),
+ * and 500. A response the operation documents itself stays its own; the
  * document given is left as it was.
  *
  * @example
@@ -30,15 +30,17 @@ const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'pa
  * spec.paths['/widgets/{id}'].get.responses // 200, and 404, 405 and 500 as $refs
  * ```
  */
-export function documentExpressErrors<D extends OpenApiDocument> (document: D, settings: ExpressSettings): D {
-  if (!isDocumentObject(document) || !isDocumentObject(document.paths) || typeof document.openapi !== 'string' || !document.openapi.startsWith('3.')) {
+export function documentExpressErrors<D extends object> (document: D, settings: ExpressSettings): D {
+  const given = document as OpenApiDocument
+  if (!isDocumentObject(given) || !isDocumentObject(given.paths) || typeof given.openapi !== 'string' || !given.openapi.startsWith('3.')) {
     throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got ${describe(document)}`)
   }
-  let copy: D
+  checkComponents(given.components)
+  let copy: OpenApiDocument
   try {
-    copy = structuredClone(document)
+    copy = structuredClone(given)
   } catch (error) {
-    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${(error as Error).message}`)
+    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${error instanceof Error ? error.message : String(error)}`)
   }
   const globalLimit = settings.rateLimit !== false && settings.rateLimit.global
   return withErrorResponses(copy, function operationFacts (path, method, operation) {
@@ -48,7 +50,21 @@ export function documentExpressErrors<D extends OpenApiDocument> (document: D, s
       rateLimited: globalLimit,
       errors: declaredErrors(operation['x-errors'], `${method.toUpperCase()} ${path}`, settings, 'x-errors')
     }
-  }, settings)
+  }, settings) as D
+}
+
+// The members of `components` this writes to or reads, when the document
+// has them, must be objects to add to.
+function checkComponents (components: unknown): void {
+  if (components === undefined) return
+  if (!isDocumentObject(components)) refuseMember('components', components)
+  for (const key of ['schemas', 'responses', 'parameters']) {
+    if (components[key] !== undefined && !isDocumentObject(components[key])) refuseMember(`components.${key}`, components[key])
+  }
+}
+
+function refuseMember (where: string, value: unknown): never {
+  throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document whose ${where} is an object, instead got ${describe(value)}`)
 }
 
 // The parts of the request an operation declares: its body, and its

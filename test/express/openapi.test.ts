@@ -61,7 +61,7 @@ t.test('adds the envelope schema and the error responses of each operation to a 
   t.equal(result.valid, true)
   const statuses = (path: string, method: string): string[] => Object.keys(document.paths[path][method].responses).sort()
   t.same(statuses('/widgets/{id}', 'get'), ['200', '400', '401', '404', '405', '429', '500'])
-  t.same(statuses('/widgets', 'post'), ['201', '400', '402', '405', '422', '429', '500'])
+  t.same(statuses('/widgets', 'post'), ['201', '400', '402', '405', '413', '422', '429', '500'])
   t.same(statuses('/health', 'get'), ['200', '405', '429', '500'])
   t.same(document.paths['/widgets/{id}'].get.responses['200'], { description: 'A widget' }, 'the operation\'s own responses stay')
   t.same(document.paths['/widgets'].post.responses['400'], { $ref: '#/components/responses/Error400_invalid_json' })
@@ -94,6 +94,7 @@ t.test('every error response the document lists is one the server really gives',
     ['/widgets/{id} get', '/widgets/w_1', { method: 'DELETE' }, 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /widgets/w_1', type: 'invalid_request_error' }],
     ['/widgets post', '/widgets', { method: 'POST', headers: json, body: '{}' }, 422, { code: 'validation_failed', message: 'Missing required field: name', type: 'validation_error', param: 'name', details: [{ field: 'name', message: 'is required' }] }],
     ['/widgets post', '/widgets', { method: 'POST', headers: json, body: '{"name":' }, 400, { code: 'invalid_json', message: 'Request body is not valid JSON', type: 'invalid_request_error' }],
+    ['/widgets post', '/widgets', { method: 'POST', headers: json, body: JSON.stringify({ name: 'x'.repeat(2000) }) }, 413, { code: 'payload_too_large', message: 'Request body is too large', type: 'invalid_request_error' }],
     ['/widgets post', '/widgets', { method: 'POST', headers: json, body: '{"name":"Gear"}' }, 402, { code: 'card_declined', message: 'The card was declined', type: 'card_error' }],
     ['/widgets post', '/widgets', { method: 'POST', headers: { ...json, 'x-fail': '1' }, body: '{"name":"Gear"}' }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }],
     ['/widgets post', '/widgets', { method: 'PUT' }, 405, { code: 'method_not_allowed', message: 'Method PUT is not allowed for /widgets', type: 'invalid_request_error' }],
@@ -182,6 +183,12 @@ t.test('refuses what is not an OpenAPI 3 document, and an x-errors code the cata
   t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: { '/x': { get: { 'x-errors': 'not_found', responses: {} } } } }),
     new TypeError('error-envelope: x-errors of GET /x must list codes of the catalog (built-in ones included), instead got "not_found"'))
   t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, 'x-handler': () => 'x' }), { name: 'TypeError', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document of plain data, and this one cannot be copied: / })
+  const throwing = { openapi: '3.1.0', paths: {}, get 'x-late' () { throw 'not an error' } } // eslint-disable-line no-throw-literal
+  t.throws(() => envelope.openApi(throwing), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: not an error'))
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: new Map() }), { name: 'TypeError', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: 'x' }), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document whose components is an object, instead got "x"'))
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: [] }), { name: 'TypeError', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document whose components is an object, instead got / })
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: { schemas: 'x' } }), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document whose components.schemas is an object, instead got "x"'))
 })
 
 t.test('gives an operation without responses its error responses, and passes over what is not an operation', async (t) => {
@@ -195,7 +202,7 @@ t.test('gives an operation without responses its error responses, and passes ove
       '/c': null as never
     }
   }) as unknown as Documented
-  t.same(Object.keys(document.paths['/a'].post.responses).sort(), ['400', '405', '422', '500'])
+  t.same(Object.keys(document.paths['/a'].post.responses).sort(), ['400', '405', '413', '422', '500'])
   t.equal(document.paths['/a'].get, null)
   t.equal(document.paths['/a'].summary as unknown, 'A path')
   t.same(Object.keys(document.paths['/b/{id}'].get.responses).sort(), ['400', '404', '405', '500'], 'the header parameter gives the 400 of validate(); a cookie or an unresolved $ref gives nothing')
@@ -207,4 +214,45 @@ t.test('gives an operation without responses its error responses, and passes ove
     paths: { '/c': { get: { parameters: [{ $ref: '#/components/parameters/Missing' }], responses: {} } } }
   }) as unknown as Documented
   t.same(Object.keys(shared.paths['/c'].get.responses).sort(), ['405', '500'], 'a $ref to a parameter the components do not have gives nothing')
+})
+
+t.test('gives each operation its own responses when the document shares one object between operations or paths', async (t) => {
+  const { envelope } = buildExpress(t)
+  const ok = { 200: { description: 'OK' } }
+  const read = { responses: ok }
+  const item = { get: read }
+  const document = envelope.openApi({
+    openapi: '3.1.0',
+    info: { title: 'Shared', version: '1.0.0' },
+    paths: { '/widgets': { post: { requestBody: { content: {} }, responses: ok }, get: read }, '/health': { get: read }, '/widgets/{id}': item, '/gadgets/{id}': item }
+  }) as unknown as Documented
+  const statuses = (path: string, method: string): string[] => Object.keys(document.paths[path][method].responses).sort()
+  t.same(statuses('/widgets', 'post'), ['200', '400', '405', '413', '422', '500'])
+  t.same(statuses('/widgets', 'get'), ['200', '405', '500'])
+  t.same(statuses('/health', 'get'), ['200', '405', '500'])
+  t.same(statuses('/widgets/{id}', 'get'), ['200', '404', '405', '500'])
+  t.same(statuses('/gadgets/{id}', 'get'), ['200', '404', '405', '500'])
+  t.same(ok, { 200: { description: 'OK' } }, 'the shared object of the copy is not written to')
+})
+
+t.test('lists 405 only for a path that leaves GET, POST, PUT, PATCH or DELETE unserved: HEAD follows GET, OPTIONS answers 204', async (t) => {
+  const { app, envelope, listen } = buildExpress(t)
+  const answer = (_req: unknown, res: { json: (body: unknown) => void }): void => { res.json({ ok: true }) }
+  app.route('/all').get(answer).post(answer).put(answer).patch(answer).delete(answer)
+  app.route('/most').get(answer).post(answer).put(answer).patch(answer)
+  const base = await listen()
+  const operation = { responses: { 200: { description: 'OK' } } }
+  const document = envelope.openApi({
+    openapi: '3.1.0',
+    info: { title: 'Methods', version: '1.0.0' },
+    paths: {
+      '/all': { get: operation, post: operation, put: operation, patch: operation, delete: operation },
+      '/most': { get: operation, post: operation, put: operation, patch: operation, head: operation, options: operation, trace: operation }
+    }
+  }) as unknown as Documented
+  t.same(Object.keys(document.paths['/all'].get.responses).sort(), ['200', '500'], 'no 405 for /all')
+  t.same(Object.keys(document.paths['/most'].get.responses).sort(), ['200', '405', '500'], 'DELETE is refused on /most')
+  t.equal((await fetch(base + '/all', { method: 'HEAD' })).status, 200)
+  t.equal((await fetch(base + '/all', { method: 'OPTIONS' })).status, 204)
+  await assertFetched(t, await fetch(base + '/most', { method: 'DELETE' }), 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /most', type: 'invalid_request_error' })
 })

@@ -23,7 +23,7 @@ async function build (): Promise<ReturnType<typeof Fastify>> {
   })
   app.post('/widgets', {
     schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
-    config: { errors: ['card_declined'], rateLimit: { max: 4 } }
+    config: { errors: ['card_declined'], rateLimit: { max: 5 } }
   }, async (request) => {
     if (request.headers['x-fail'] !== undefined) throw new Error('db down')
     throw errors.card_declined()
@@ -45,7 +45,7 @@ t.test('adds the envelope schema and the error responses of each operation, and 
   t.same(Object.keys(document.components.schemas.ErrorEnvelope as object).includes('properties'), true, 'the contract is a component')
   const statuses = (path: string, method: string): string[] => Object.keys(document.paths[path][method].responses).filter((status) => status !== '200').sort()
   t.same(statuses('/widgets/{id}', 'get'), ['400', '401', '404', '405', '429', '500'])
-  t.same(statuses('/widgets', 'post'), ['400', '402', '405', '422', '429', '500'])
+  t.same(statuses('/widgets', 'post'), ['400', '402', '405', '413', '422', '429', '500'])
   t.same(statuses('/health', 'get'), ['405', '500'])
   const notFound = document.components.responses[document.paths['/widgets/{id}'].get.responses['404'].$ref?.split('/').pop() as string]
   t.same(Object.keys(notFound.content['application/json'].examples).sort(), ['not_found', 'widget_not_found'], 'the codes a 404 of that operation carries')
@@ -65,6 +65,7 @@ t.test('every error response the document lists is one the server really gives',
     ['/widgets/{id} get', { url: '/widgets/w_9', headers: { authorization: 'Bearer x' } }, 404, { code: 'widget_not_found', message: 'Widget w_9 not found', type: 'invalid_request_error', param: 'id' }],
     ['/widgets/{id} get', { url: '/widgets/nope', headers: { authorization: 'Bearer x' } }, 400, { code: 'invalid_parameter', message: 'Invalid field id: must match pattern "^w_[0-9]+$"', type: 'invalid_request_error', param: 'id', details: [{ field: 'id', message: 'must match pattern "^w_[0-9]+$"' }] }],
     ['/widgets post', { method: 'POST', url: '/widgets', payload: {} }, 422, { code: 'validation_failed', message: 'Missing required field: name', type: 'validation_error', param: 'name', details: [{ field: 'name', message: 'is required' }] }],
+    ['/widgets post', { method: 'POST', url: '/widgets', payload: { name: 'x'.repeat(1_100_000) } }, 413, { code: 'payload_too_large', message: 'Request body is too large', type: 'invalid_request_error' }],
     ['/widgets post', { method: 'POST', url: '/widgets', payload: { name: 'Gear' } }, 402, { code: 'card_declined', message: 'The card was declined', type: 'card_error' }],
     ['/health get', { url: '/health' }, 500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }],
     ['/health get', { method: 'DELETE', url: '/health' }, 405, { code: 'method_not_allowed', message: 'Method DELETE is not allowed for /health', type: 'invalid_request_error' }],
