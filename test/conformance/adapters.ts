@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
+import swagger from '@fastify/swagger'
 import errorEnvelope, { codeFor, serverOptions, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
 import { problemErrors } from '../helper.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
@@ -21,6 +22,8 @@ export interface Route {
   schema?: { body?: object, querystring?: object, params?: object, headers?: object }
   /** The route's own rate limit: Fastify's `config.rateLimit`, Express's `envelope.rateLimit()`. */
   rateLimit?: { max?: number, timeWindow?: number | string, ban?: number }
+  /** The catalog codes it declares for its OpenAPI operation: Fastify's `config.errors`, the document's `x-errors`. */
+  errors?: readonly string[]
 }
 
 /** The options both adapters take in the suite. */
@@ -52,6 +55,12 @@ export interface RunningApp {
   server: Server
   /** Closes the server as the adapter documents it: `app.close()`, `envelope.close(server)`. */
   close: () => Promise<void>
+  /**
+   * The app's OpenAPI document with its error responses, as the adapter
+   * documents it: `@fastify/swagger`'s document, or the routes written as an
+   * OpenAPI document given to `envelope.openApi()`.
+   */
+  openApi: () => Record<string, any>
 }
 
 /** What builds the same API on one framework. */
@@ -87,12 +96,14 @@ export const fastifyAdapter: Adapter = {
   async start (t, routes, options = {}) {
     const { logs, stream } = capture()
     const app = Fastify({ logger: { level: 'info', stream }, bodyLimit: BODY_LIMIT, disableRequestLogging: true, ...serverOptions(options) })
+    await app.register(swagger, { openapi: { openapi: '3.1.0', info: DOCUMENT_INFO } })
     await app.register(errorEnvelope, options)
     for (const route of routes) {
-      app.route({ method: route.method, url: route.path, schema: route.schema, config: route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
+      const config = { ...(route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }), ...(route.errors === undefined ? {} : { errors: route.errors }) }
+      app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
-    return { base: await listening(t, app.server), logs, server: app.server, close: async () => { await app.close() } }
+    return { base: await listening(t, app.server), logs, server: app.server, close: async () => { await app.close() }, openApi: () => app.swagger() as Record<string, any> }
   }
 }
 
@@ -114,8 +125,33 @@ export const expressAdapter: Adapter = {
     }
     app.use(envelope.afterRoutes())
     const server = app.listen(0, '127.0.0.1')
-    return { base: await listening(t, server), logs, server, close: async () => { await envelope.close(server) } }
+    return { base: await listening(t, server), logs, server, close: async () => { await envelope.close(server) }, openApi: () => envelope.openApi(documentOf(routes)) }
   }
+}
+
+const DOCUMENT_INFO = { title: 'Conformance', version: '1.0.0' }
+
+// The routes as a user of Express writes their OpenAPI document: each part a
+// schema validates declared (a requestBody, parameters by where they are),
+// and the catalog codes under x-errors.
+function documentOf (routes: Route[]): Record<string, any> {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    const schema = route.schema ?? {}
+    const operation: Record<string, unknown> = { responses: { 200: { description: 'OK' } } }
+    const parameters = [...parametersOf(schema.params, 'path'), ...parametersOf(schema.querystring, 'query'), ...parametersOf(schema.headers, 'header')]
+    if (parameters.length > 0) operation.parameters = parameters
+    if (schema.body !== undefined) operation.requestBody = { content: { 'application/json': { schema: schema.body } } }
+    if (route.errors !== undefined) operation['x-errors'] = route.errors
+    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation }
+  }
+  return { openapi: '3.1.0', info: DOCUMENT_INFO, paths }
+}
+
+function parametersOf (schema: object | undefined, where: 'path' | 'query' | 'header'): object[] {
+  const properties = (schema as { properties?: Record<string, object> } | undefined)?.properties ?? {}
+  return Object.entries(properties).map(([name, property]) => ({ name, in: where, required: where === 'path', schema: property }))
 }
 
 // The suite runs in each format. With problem details, the answers are read
