@@ -66,10 +66,10 @@ const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
  */
 export function withErrorResponses<D extends OpenApiDocument> (
   document: D,
-  factsOf: (path: string, method: string, operation: Record<string, unknown>) => OperationFacts | undefined,
+  factsOf: (path: string, method: string, operation: Record<string, unknown>, item: Record<string, unknown>) => OperationFacts | undefined,
   settings: OpenApiSettings
 ): D {
-  const entries = catalogEntries(settings)
+  const entries = new Map(settings.codeDocs.entries.map((entry) => [entry.code, entry]))
   const components = { ...document.components }
   document.components = components
   components.schemas = { ...components.schemas, ErrorEnvelope: component(envelopeSchema) }
@@ -87,7 +87,7 @@ export function withErrorResponses<D extends OpenApiDocument> (
     const refused = answersMethodNotAllowed(methods)
     for (const method of methods) {
       const operation: Record<string, unknown> = { ...(item[method] as Record<string, unknown>) }
-      const facts = factsOf(path, method, operation)
+      const facts = factsOf(path, method, operation, item)
       if (facts === undefined) continue
       const byStatus = new Map<number, Example[]>()
       const add = (example: Example): void => {
@@ -135,23 +135,11 @@ export function withErrorResponses<D extends OpenApiDocument> (
  */
 export function declaredErrors (value: unknown, where: string, settings: OpenApiSettings, option = 'config.errors'): readonly string[] {
   if (value === undefined) return []
-  const entries = catalogEntries(settings)
-  if (!Array.isArray(value) || !value.every((code) => typeof code === 'string' && entries.has(code))) {
+  // Every code of the catalog has a title.
+  if (!Array.isArray(value) || !value.every((code) => typeof code === 'string' && settings.codeDocs.titleOf(code) !== undefined)) {
     throw new TypeError(`error-envelope: ${option} of ${where} must list codes of the catalog (built-in ones included), instead got ${JSON.stringify(value)}`)
   }
   return value as string[]
-}
-
-// Built once per settings object: the catalog does not change after setup.
-const entriesBySettings = new WeakMap<OpenApiSettings['codeDocs'], ReadonlyMap<string, CatalogEntry>>()
-
-function catalogEntries (settings: OpenApiSettings): ReadonlyMap<string, CatalogEntry> {
-  let entries = entriesBySettings.get(settings.codeDocs)
-  if (entries === undefined) {
-    entries = new Map(settings.codeDocs.entries.map((entry) => [entry.code, entry]))
-    entriesBySettings.set(settings.codeDocs, entries)
-  }
-  return entries
 }
 
 /**

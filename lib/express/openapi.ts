@@ -43,8 +43,7 @@ export function documentExpressErrors<D extends object> (document: D, settings: 
     throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${error instanceof Error ? error.message : String(error)}`)
   }
   const globalLimit = settings.rateLimit !== false && settings.rateLimit.global
-  return withErrorResponses(copy, function operationFacts (path, method, operation) {
-    const item = (copy.paths as Record<string, Record<string, unknown>>)[path]
+  return withErrorResponses(copy, function operationFacts (path, method, operation, item) {
     return {
       parts: partsOf(operation, item, copy.components?.parameters),
       rateLimited: globalLimit,
