@@ -14,7 +14,7 @@ export const envelopeSchema = Object.freeze({
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'urn:error-envelope:envelope',
   title: 'Error envelope',
-  description: 'The body of every non-2xx JSON response the project emits. Combines the two documented shapes in seeds/001 and seeds/002.',
+  description: 'The body of every error response (status 400-599) in the envelope format: a machine-readable code, a message for people, a category, the offending parameter and fields, the request id, and a link to the code\'s documentation.',
   type: 'object',
   required: [
     'error'
