@@ -87,6 +87,7 @@ export interface ExpectedError {
   type: string
   param?: string
   details?: Array<{ field: string, message: string }>
+  doc_url?: string
 }
 
 /**

@@ -24,11 +24,13 @@ export interface AjvErrorLike {
  *
  * @example
  * ```ts
- * const described: DescribedError = { field: 'email', message: 'is required', keyword: 'required' }
+ * const described: DescribedError = { field: 'email', message: 'is required', keyword: 'required', whole: false }
  * ```
  */
 export interface DescribedError extends ErrorDetail {
   keyword: string
+  /** The failure is of the whole part (`field` is the part's name), not of a field. */
+  whole: boolean
 }
 
 /**
@@ -45,7 +47,7 @@ export interface DescribedError extends ErrorDetail {
  * @example
  * ```ts
  * describeAjvErrors([{ keyword: 'required', instancePath: '/user', params: { missingProperty: 'email' } }], 'body')
- * // [{ field: 'user.email', message: 'is required', keyword: 'required' }]
+ * // [{ field: 'user.email', message: 'is required', keyword: 'required', whole: false }]
  * ```
  */
 export function describeAjvErrors (errors: readonly AjvErrorLike[], part: RequestPart): DescribedError[] {
@@ -76,7 +78,7 @@ export function describeAjvErrors (errors: readonly AjvErrorLike[], part: Reques
     const detail = types !== undefined && types.length > 0
       ? { field: fieldOfError(error, part), message: `must be ${typePhrase(types)}` }
       : describeAjvError(error, part)
-    details.push({ field: detail.field, message: detail.message, keyword: error.keyword })
+    details.push({ field: detail.field, message: detail.message, keyword: error.keyword, whole: isWholePart(error) })
   }
   return details
 }
@@ -98,6 +100,12 @@ export function fieldOfError (error: AjvErrorLike, part: RequestPart): string {
   const child = childProperty(error)
   if (child !== undefined) segments.push(child)
   return fieldPath(segments, part)
+}
+
+// An error of the part itself: at its root, and about no property of it.
+function isWholePart (error: AjvErrorLike): boolean {
+  const about = error.keyword === 'errorMessage' ? (error.params?.errors as AjvErrorLike[] | undefined)?.[0] ?? error : error
+  return (about.instancePath ?? '') === '' && childProperty(about) === undefined
 }
 
 function childProperty (error: AjvErrorLike): string | undefined {

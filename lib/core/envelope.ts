@@ -22,6 +22,8 @@ export interface NormalizedError {
   details?: ErrorDetail[]
   /** The part of the request the `details` are about, when the package knows it (schema failures). */
   part?: RequestPart
+  /** The detail named after `part` is about the whole part (the body is not an object), not about a field of that name. */
+  wholePart?: boolean
   /** Headers to send, already filtered and checked. */
   headers?: Record<string, string>
 }

@@ -3,7 +3,7 @@ import { clip } from './clip.js'
 import { codeFor, isErrorStatus, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { readField } from './safe-read.js'
-import { validationEntry, validationPartOf, type RequestPart, type ValidationStatus } from './validation.js'
+import { kWholePart, validationEntry, validationPartOf, type RequestPart, type ValidationStatus } from './validation.js'
 
 /**
  * Settings of `normalizeError()`.
@@ -193,7 +193,10 @@ function fromApiError (thrown: ApiError, settings: NormalizeSettings): Normalize
     type: isIdentifier(type) ? type : entry.type,
     message: exposed && typeof message === 'string' ? message : entry.message
   }, param, details, headers, settings)
-  if (part !== undefined) answer.part = part
+  if (part !== undefined) {
+    answer.part = part
+    if ((thrown as { [kWholePart]?: unknown })[kWholePart] === true) answer.wholePart = true
+  }
   return answer
 }
 

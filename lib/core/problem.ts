@@ -125,7 +125,7 @@ export function problemOf (answer: NormalizedError, requestId: string, docs?: Co
   if (answer.details !== undefined && answer.details.length > 0) {
     const part = answer.part
     problem.errors = answer.details.map(function asFieldError ({ field, message }) {
-      const error: ProblemFieldError = { detail: message, pointer: pointerOfField(field, part ?? 'body'), field }
+      const error: ProblemFieldError = { detail: message, pointer: pointerOfField(field, part ?? 'body', answer.wholePart === true), field }
       if (part !== undefined) error.in = PART_NAMES[part]
       return error
     })
@@ -163,7 +163,20 @@ export function wantsProblem (format: ErrorFormat, accept: unknown): boolean {
   if (format !== 'negotiate') return format === 'problem'
   // Only an Accept that names problem details can prefer them.
   if (typeof accept !== 'string' || !accept.toLowerCase().includes('problem')) return false
-  return new Negotiator({ headers: { accept } }).mediaType(MEDIA_TYPES) === 'application/problem+json'
+  return new Negotiator({ headers: { accept: withoutParameters(accept) } }).mediaType(MEDIA_TYPES) === 'application/problem+json'
+}
+
+// An Accept whose media ranges keep only their `q`: a range with parameters
+// (`application/problem+json; charset=utf-8`) names the type the server
+// sends, which Negotiator would match only against a type with the same
+// parameters.
+function withoutParameters (accept: string): string {
+  if (!accept.includes(';')) return accept
+  return accept.split(',').map(function rangeWithQuality (range) {
+    const [type, ...parameters] = range.split(';')
+    const quality = parameters.find((parameter) => /^\s*q\s*=/i.test(parameter))
+    return quality === undefined ? type : `${type};${quality.trim()}`
+  }).join(',')
 }
 
 // In the order that breaks a tie: the envelope first.
@@ -209,7 +222,8 @@ const QUOTED = /^\["((?:[^"\\]|\\.)*)"\]/
 /**
  * The JSON Pointer, as a URI fragment, of a `details[].field` within its
  * part: `items[2].sku` is `#/items/2/sku`, `meta["x/y"]` is `#/meta/x~1y`;
- * the name of the part itself (the whole body failed) is `#`. In another
+ * when `whole`, the field named after the part is the part itself (the body
+ * is not an object) and its pointer is `#`. In another
  * part than the body a field is a parameter's name. A field that is not a
  * path (your own wording in `unprocessable()`) is one segment.
  *
@@ -217,10 +231,12 @@ const QUOTED = /^\["((?:[^"\\]|\\.)*)"\]/
  * ```ts
  * pointerOfField('user.email', 'body') // '#/user/email'
  * pointerOfField('limit', 'querystring') // '#/limit'
+ * pointerOfField('body', 'body', true) // '#'
+ * pointerOfField('body', 'body') // '#/body'
  * ```
  */
-export function pointerOfField (field: string, part: RequestPart): string {
-  if (field === part) return '#'
+export function pointerOfField (field: string, part: RequestPart, whole = false): string {
+  if (whole && field === part) return '#'
   if (part !== 'body') return '#/' + escapeSegment(field)
   const segments = pathSegments(field)
   return '#' + (segments ?? [field]).map((segment) => '/' + escapeSegment(segment)).join('')

@@ -24,6 +24,7 @@ export const requestFailures = Object.freeze({
   tooManyParameters: fromEntry(codeFor(413), 'Too many parameters in the request body'),
   bodyRejected: fromEntry(codeFor(403), 'Request body was rejected'),
   aborted: fromEntry(codeFor(400), 'The request was aborted'),
+  undecodableBody: fromEntry(codeFor(400), 'The request body could not be decoded with its Content-Encoding'),
   malformedUrl: fromEntry(codeFor(400), 'Request URL is malformed'),
   paramTooLong: fromEntry(codeFor(414), 'A path parameter is too long'),
   handlerTimeout: fromEntry(codeFor(503), 'The request took too long to handle')

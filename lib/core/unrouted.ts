@@ -58,16 +58,18 @@ export function normalizeNotFoundOptions (options: unknown): NotFoundSettings {
 }
 
 /**
- * The methods whose use on a routed path answers 405 rather than 501
- * (RFC 9110 section 9 minus CONNECT and TRACE, which an API does not serve).
+ * The methods whose use on a routed path answers 405 rather than 501, and on
+ * an unknown path 404: RFC 9110's methods and PATCH (RFC 5789). CONNECT is
+ * left out: Node's HTTP server never hands it to an app. Any other method
+ * that no route handles answers 501.
  *
  * @example
  * ```ts
  * import { STANDARD_METHODS } from 'error-envelope'
- * STANDARD_METHODS.includes('PATCH') // true
+ * STANDARD_METHODS.includes('TRACE') // true
  * ```
  */
-export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+export const STANDARD_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'])
 
 const STANDARD = new Set(STANDARD_METHODS)
 const MAX_PATH_IN_MESSAGE = 256

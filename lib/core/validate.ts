@@ -2,9 +2,10 @@ import { Ajv, type Options as AjvOptions } from 'ajv'
 import * as ajvFormatsModule from 'ajv-formats'
 import { fieldOfError, type AjvErrorLike } from './ajv-messages.js'
 import { ApiError } from './api-error.js'
+import { badRequest } from './helpers.js'
 import { collectErrors, reportsAllErrors, type ValidatorLike } from './collect-errors.js'
 import { readField } from './safe-read.js'
-import { answerAjvErrors, defaultMaxDetails, kValidationPart, defaultValidationStatus, normalizeValidationOptions, type RequestPart, type ValidationSettings } from './validation.js'
+import { answerAjvErrors, defaultMaxDetails, kValidationPart, kWholePart, nestedTooDeepMessage, defaultValidationStatus, normalizeValidationOptions, type RequestPart, type ValidationSettings } from './validation.js'
 
 /**
  * The part of an Ajv instance that `validate()` uses.
@@ -16,7 +17,7 @@ import { answerAjvErrors, defaultMaxDetails, kValidationPart, defaultValidationS
  * ```
  */
 export interface AjvLike {
-  compile: (schema: object) => ValidatorLike
+  compile: (schema: object | boolean) => ValidatorLike
   getSchema: (id: string) => { schema?: unknown } | undefined
 }
 
@@ -76,15 +77,12 @@ const compiled = new WeakMap<AjvLike, WeakMap<object, ValidatorLike>>()
  * })
  * ```
  */
-export function validate<T = unknown> (schema: object, data: unknown, options: ValidateOptions = {}): T {
+export function validate<T = unknown> (schema: object | boolean, data: unknown, options: ValidateOptions = {}): T {
   const { part = 'body', ajv = defaultAjv(), maxDetails = defaultMaxDetails } = options
   const settings = normalizeValidationOptions({ maxDetails })
-  const compile = function compileOnce (sub: object): ValidatorLike {
-    return compileCached(ajv, sub)
-  }
   const holder = { data }
-  const check = compile(schema)
-  if (check(data, { parentData: holder, parentDataProperty: 'data', rootData: data }) === true) return holder.data as T
+  const check = compileCached(ajv, schema)
+  if (runValidator(check, holder, part)) return holder.data as T
   throw validationFailure(schema, holder, check, part, { ...settings, status: defaultValidationStatus }, ajv)
 }
 
@@ -101,7 +99,7 @@ export function validate<T = unknown> (schema: object, data: unknown, options: V
  * }
  * ```
  */
-export function validationFailure (schema: object, holder: { data: unknown }, check: ValidatorLike, part: RequestPart, settings: ValidationSettings, ajv: AjvLike): ApiError {
+export function validationFailure (schema: object | boolean, holder: { data: unknown }, check: ValidatorLike, part: RequestPart, settings: ValidationSettings, ajv: AjvLike): ApiError {
   const compile = function compileOnce (sub: object): ValidatorLike {
     return compileCached(ajv, sub)
   }
@@ -120,6 +118,7 @@ export function validationFailure (schema: object, holder: { data: unknown }, ch
   const answer = answerAjvErrors(check.errors as AjvErrorLike[], part, settings, collected)
   const error = new ApiError(answer.status, answer.message, { code: answer.code, type: answer.type, param: answer.param, details: answer.details })
   Object.defineProperty(error, kValidationPart, { value: part })
+  if (answer.wholePart === true) Object.defineProperty(error, kWholePart, { value: true })
   return error
 }
 
@@ -159,7 +158,10 @@ function formatsPlugin (module: unknown): (ajv: Ajv) => unknown {
  * compileCached(ajv, widgetSchema) === compileCached(ajv, widgetSchema) // true
  * ```
  */
-export function compileCached (ajv: AjvLike, schema: object): ValidatorLike {
+export function compileCached (ajv: AjvLike, schema: object | boolean): ValidatorLike {
+  // `true` and `false` are schemas too (draft-07, 2020-12): Ajv keeps their
+  // validators itself, and a weak map cannot hold them.
+  if (typeof schema === 'boolean') return ajv.compile(schema)
   let cache = compiled.get(ajv)
   if (cache === undefined) {
     cache = new WeakMap()
@@ -171,4 +173,27 @@ export function compileCached (ajv: AjvLike, schema: object): ValidatorLike {
     cache.set(schema, check)
   }
   return check
+}
+
+/**
+ * Runs a compiled validator on `holder.data` (which coercion and defaults may
+ * replace), as a route's validator runs. A recursive schema's validator
+ * calls itself once per level of the data, so data nested some thousands of
+ * levels deep overflows the stack before it can be judged: that is the
+ * client's request, answered 400 "The request body is nested too deeply to
+ * validate", never a masked 500.
+ *
+ * @example
+ * ```ts
+ * const holder = { data: req.body }
+ * if (!runValidator(check, holder, 'body')) throw validationFailure(schema, holder, check, 'body', settings, ajv)
+ * ```
+ */
+export function runValidator (check: ValidatorLike, holder: { data: unknown }, part: RequestPart): boolean {
+  try {
+    return check(holder.data, { parentData: holder, parentDataProperty: 'data', rootData: holder.data }) === true
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(nestedTooDeepMessage(part))
+    throw error
+  }
 }

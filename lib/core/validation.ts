@@ -143,9 +143,11 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
   const details: ErrorDetail[] = []
   const seen = new Set<string>()
   let firstKeyword = ''
+  let whole = false
   for (const detail of describeAjvErrors(errors, part)) {
     if (seen.has(detail.field)) continue
     if (seen.size === 0) firstKeyword = detail.keyword
+    if (detail.whole) whole = true
     seen.add(detail.field)
     if (details.length < settings.maxDetails) {
       details.push({ field: clip(detail.field, MAX_FIELD), message: clip(detail.message, MAX_MESSAGE) })
@@ -157,7 +159,7 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
     return { status, code: entry.code, type: entry.type, message: entry.message }
   }
   const failed = seen.size
-  return {
+  const answer: NormalizedError = {
     part,
     status,
     code: entry.code,
@@ -166,6 +168,8 @@ export function answerAjvErrors (own: readonly AjvErrorLike[], part: RequestPart
     param: details[0].field,
     details
   }
+  if (whole) answer.wholePart = true
+  return answer
 }
 
 /**
@@ -189,6 +193,9 @@ export function validationEntry (status: ValidationStatus, part: RequestPart): C
  * gives that part, as it does a route schema's failure.
  */
 export const kValidationPart: unique symbol = Symbol.for('error-envelope.validation-part')
+
+/** Marks an error of `validate()` whose detail named after its part is about the whole part. */
+export const kWholePart: unique symbol = Symbol.for('error-envelope.whole-part')
 
 /**
  * The part a `validate()` failure came from, if the value is one.
@@ -223,4 +230,18 @@ function singleMessage (detail: ErrorDetail, keyword: string): string {
 
 function isAjvError (value: unknown): value is AjvErrorLike {
   return typeof readField(value, 'keyword') === 'string'
+}
+
+/**
+ * The message of a part nested too deeply for its validator to judge (a
+ * stack overflow in a recursive schema's validator), answered 400
+ * `bad_request` on both adapters.
+ *
+ * @example
+ * ```ts
+ * nestedTooDeepMessage('querystring') // 'The request query is nested too deeply to validate'
+ * ```
+ */
+export function nestedTooDeepMessage (part: RequestPart): string {
+  return `The request ${part === 'querystring' ? 'query' : part} is nested too deeply to validate`
 }

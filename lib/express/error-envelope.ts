@@ -1,4 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { answerClientError } from '../core/client-error.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
 import { shedMiddleware } from './overload.js'
 import { docsMiddleware } from './docs-routes.js'
@@ -48,6 +50,17 @@ export interface ExpressEnvelope {
    */
   close: (server: Server) => Promise<void>
   /**
+   * Installs, on the server that serves the app, what no middleware sees:
+   * Node's parser errors (a malformed request 400, headers too large 431, a
+   * request that took too long to arrive 408) answered with the envelope
+   * rather than Node's bare 400, and a request the app lets fall out of its
+   * stack (`next('router')` at the app's level, an error past
+   * `afterRoutes()`) answered 404 or by the error handler rather than by
+   * Express's HTML page. Call it once, after `app.listen()` or
+   * `http.createServer(app)`.
+   */
+  attach: (server: Server) => void
+  /**
    * A copy of the app's OpenAPI 3 document with the error responses of each
    * operation, as this adapter answers them; an operation's `x-errors` lists
    * the catalog codes it may answer with.
@@ -96,7 +109,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   const genReqId = requestIdGenerator(settings)
   const requestId = requestIdMiddleware(settings)
   const notFound = notFoundMiddleware(settings)
-  const errorHandler = errorHandlerMiddleware(settings)
+  const errorHandler = errorHandlerMiddleware(settings, notFound)
   const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
   const overload = settings.underPressure === false ? [] : [shedMiddleware(settings.underPressure, errorHandler)]
   const docs = settings.docs === undefined ? [] : [docsMiddleware(settings.docs)]
@@ -133,15 +146,43 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
       return routeRateLimit(limits, limit)
     },
     openApi: (document) => documentExpressErrors(document, settings),
+    attach: function attachToServer (server) {
+      if (attached.has(server)) return
+      attached.add(server)
+      server.on('clientError', function envelopeClientError (error: Error & { code?: string }, socket) {
+        answerClientError(error, socket as Socket, settings, settings.logs ? settings.logger : undefined)
+      })
+      const listeners = server.listeners('request')
+      const app = listeners.find(isExpressApp) as (ExpressApp | undefined)
+      if (app === undefined) return
+      const envelopeApp = function envelopeApp (req: IncomingMessage, res: ServerResponse): void {
+        app.handle(req, res, function fellOutOfApp (error?: unknown) {
+          if (error !== undefined && error !== null && error !== 'router' && error !== 'route') errorHandler(error, req, res, fellOutOfApp)
+          else notFound(req, res, fellOutOfApp)
+        })
+      }
+      wrappers.add(envelopeApp)
+      server.removeListener('request', app)
+      server.prependListener('request', envelopeApp)
+    },
     close: async function closeServer (server) {
       for (const middleware of overload) middleware.stop()
       refuseRequests(server, function answerClosing (req, res) {
         // The error handler answers, and never calls the next function.
         requestId(req, res, function idGiven () { errorHandler(closingError(), req, res, idGiven) })
-      }, isExpressApp)
+      }, function isApp (listener) { return wrappers.has(listener as object) || isExpressApp(listener) })
       await new Promise<void>((resolve, reject) => { server.close((error) => { if (error === undefined) resolve(); else reject(error) }) })
     }
   }
+}
+
+// Servers `attach()` has installed on, and the listeners it put in the app's place.
+const attached = new WeakSet<Server>()
+const wrappers = new WeakSet<object>()
+
+interface ExpressApp {
+  (req: IncomingMessage, res: ServerResponse): void
+  handle: (req: IncomingMessage, res: ServerResponse, done: (error?: unknown) => void) => void
 }
 
 // An Express app, as the request listener that app.listen() or

@@ -4,10 +4,11 @@ import { fromEntry, normalizeError, type NormalizeSettings } from '../core/norma
 import { logErrorResponse } from '../core/log-line.js'
 import { mappedError } from '../core/options.js'
 import { readField } from '../core/safe-read.js'
-import { recognizeExpressError } from './express-errors.js'
+import { isBodyFailure, recognizeExpressError } from './express-errors.js'
+import { isRoutedRequest } from './not-found.js'
 import type { ExpressSettings } from './options.js'
 import { loggerOf, sendEnvelope } from './send-envelope.js'
-import type { ErrorMiddleware } from './types.js'
+import type { ErrorMiddleware, Middleware } from './types.js'
 
 /**
  * The error-handling middleware that answers every error with the envelope,
@@ -23,7 +24,7 @@ import type { ErrorMiddleware } from './types.js'
  * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
  * ```
  */
-export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddleware {
+export function errorHandlerMiddleware (settings: ExpressSettings, notFound?: Middleware): ErrorMiddleware {
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
@@ -39,6 +40,12 @@ export function errorHandlerMiddleware (settings: ExpressSettings): ErrorMiddlew
   return function envelopeErrorHandler (error, req, res, _next) {
     if (res.headersSent) {
       abortStartedResponse(error, req, res, settings)
+      return
+    }
+    // A body that could not be read, sent with a method or to a path no
+    // route serves: the method or the path is wrong whatever the body held.
+    if (notFound !== undefined && isBodyFailure(error) && !isRoutedRequest(req)) {
+      notFound(req, res, _next)
       return
     }
     const answer = normalizeError(mappedError(settings, error, req), normalizeSettings, res)

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import { readField } from '../core/safe-read.js'
 import { allowValue, isStandardMethod, notImplementedAnswer, pathOf, routedFor, unroutedAnswer } from '../core/unrouted.js'
 import type { ExpressSettings } from './options.js'
@@ -37,12 +38,7 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
     // A server request always has both.
     const method = req.method as string
     const path = pathOf(req.url as string)
-    const methods = new Set<string>()
-    collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
-    if (docsPaths.includes(path)) {
-      methods.add('GET')
-      methods.add('HEAD')
-    }
+    const methods = methodsAt(req, docsPaths)
     if (methods.has('*')) {
       sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
       return
@@ -61,6 +57,40 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
     }
     sendEnvelope(req, res, unroutedAnswer(method, path, allow, settings.notFound), undefined, settings)
   }
+}
+
+/**
+ * The methods routed at a request's path, as Express's router would match
+ * it; `*` for a route of every method (`router.all()`).
+ *
+ * @example
+ * ```ts
+ * methodsAt(req, []) // Set { 'GET', 'HEAD' }
+ * ```
+ */
+export function methodsAt (req: IncomingMessage, docsPaths: readonly string[] = []): Set<string> {
+  const path = pathOf(req.url as string)
+  const methods = new Set<string>()
+  collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
+  if (docsPaths.includes(path)) {
+    methods.add('GET')
+    methods.add('HEAD')
+  }
+  return methods
+}
+
+/**
+ * Whether a route serves the request's method at its path: when none does,
+ * the request is answered 404, 405 or 501 whatever its body held.
+ *
+ * @example
+ * ```ts
+ * isRoutedRequest(req) // false for POST on a GET-only path
+ * ```
+ */
+export function isRoutedRequest (req: IncomingMessage): boolean {
+  const methods = methodsAt(req)
+  return methods.has('*') || methods.has(req.method as string)
 }
 
 /**

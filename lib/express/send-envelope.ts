@@ -5,14 +5,11 @@ import { errorBody, varyAccept } from '../core/problem.js'
 import { beforeResponseDone } from '../core/response-done.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry } from '../core/normalize.js'
+import { dropSuccessHeaders } from '../core/success-headers.js'
 import { isLogger } from './logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import type { EnvelopeRequest } from './types.js'
-
-// Headers of the content the route meant to send, which the envelope
-// replaces (finalhandler 2.x removes the same ones).
-const CONTENT_HEADERS = ['content-encoding', 'content-language', 'content-range', 'content-disposition', 'etag', 'last-modified']
 
 /**
  * Sends an answer as the envelope: its status and headers, the request id in
@@ -28,8 +25,7 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
   try {
     const id = requestIdOf(req, settings)
     logWhenDone(req, res, settings, answer, thrown)
-    // Removing a header that is not there still costs a property deletion.
-    for (const name of CONTENT_HEADERS) if (res.hasHeader(name)) res.removeHeader(name)
+    dropSuccessHeaders(res)
     res.statusCode = answer.status
     if (answer.headers !== undefined) {
       for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name])

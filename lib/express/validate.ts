@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { compileCached, defaultAjv, validationFailure, type AjvLike } from '../core/validate.js'
+import { compileCached, defaultAjv, runValidator, validationFailure, type AjvLike } from '../core/validate.js'
 import type { RequestPart } from '../core/validation.js'
 import type { ValidatorLike } from '../core/collect-errors.js'
 import type { ExpressSettings } from './options.js'
@@ -15,10 +15,10 @@ import type { Middleware } from './types.js'
  * ```
  */
 export interface RequestSchemas {
-  body?: object
-  query?: object
-  params?: object
-  headers?: object
+  body?: object | boolean
+  query?: object | boolean
+  params?: object | boolean
+  headers?: object | boolean
 }
 
 /** Options of `envelope.validate()`. */
@@ -32,7 +32,7 @@ export interface ValidateMiddlewareOptions {
 const PARTS: ReadonlyArray<[keyof RequestSchemas, RequestPart]> = [['params', 'params'], ['headers', 'headers'], ['query', 'querystring'], ['body', 'body']]
 const KNOWN = new Set(PARTS.map(([key]) => key))
 
-interface CompiledPart { key: keyof RequestSchemas, part: RequestPart, schema: object, check: ValidatorLike }
+interface CompiledPart { key: keyof RequestSchemas, part: RequestPart, schema: object | boolean, check: ValidatorLike }
 
 /**
  * Validation middleware for one route: each schema is compiled once, here,
@@ -71,7 +71,14 @@ export function validateMiddleware (settings: ExpressSettings, schemas: RequestS
     for (const { key, part, schema, check } of parts) {
       // Headers are checked on a copy: coercion must not rewrite req.headers.
       const holder = { data: key === 'headers' ? { ...req.headers } : (req as IncomingMessage & Record<string, unknown>)[key] }
-      if (check(holder.data, { parentData: holder, parentDataProperty: 'data', rootData: holder.data }) !== true) {
+      let valid: boolean
+      try {
+        valid = runValidator(check, holder, part)
+      } catch (error) {
+        next(error)
+        return
+      }
+      if (!valid) {
         next(validationFailure(schema, holder, check, part, settings.validation, ajv))
         return
       }

@@ -6,6 +6,7 @@ import { beforeResponseDone } from '../core/response-done.js'
 import { ENVELOPE_TYPE, errorBody, varyAccept } from '../core/problem.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
+import { dropSuccessHeaders } from '../core/success-headers.js'
 import type { Settings } from './options.js'
 import { generateRequestId, isValidRequestId } from '../core/request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
@@ -70,23 +71,7 @@ export function noteFallbackAnswer (request: FastifyRequest): void {
  * ```
  */
 export function installErrorHandler (fastify: FastifyInstance, settings: Settings): FastifyInstance['errorHandler'] {
-  const normalizeSettings: NormalizeSettings = {
-    exposeServerErrors: settings.exposeServerErrors,
-    errorHeaders: settings.errorHeaders,
-    validationStatus: settings.validation.status,
-    recognize: recognizeFastifyError,
-    fromValidation: function fromValidation (error, reply) {
-      const request = (reply as FastifyReply).request
-      return answerValidation(error, settings.validation, collectRouteErrors(error, request, settings.validation.maxDetails))
-    },
-    // Fastify's own handler keeps a status the route set before it threw
-    // (fastify 5.12 lib/error-handler.js `defaultErrorHandler`); so does this
-    // one, for a client error only: a 5xx stays masked.
-    presetStatus: function statusSetOnReply (reply) {
-      return (reply as FastifyReply).statusCode
-    }
-  }
-
+  const normalizeSettings = normalizeSettingsOf(settings)
   const headOf = createHeadCache()
 
   // `again`: the answer of the route copy failed, and this is the root copy.
@@ -146,6 +131,43 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   return installed
 }
 
+// The normaliser's settings of each settings object, built once: every
+// answer of the plugin's, and those of `serverOptions()`, use the same.
+const normalizers = new WeakMap<Settings, NormalizeSettings>()
+
+/**
+ * The settings `normalizeError()` is called with for these options: the
+ * adapter's errors recognised, schema failures answered with every field, a
+ * status preset on the reply kept for a client error.
+ *
+ * @example
+ * ```ts
+ * normalizeError(error, normalizeSettingsOf(settings), reply)
+ * ```
+ */
+export function normalizeSettingsOf (settings: Settings): NormalizeSettings {
+  let normalizer = normalizers.get(settings)
+  if (normalizer !== undefined) return normalizer
+  normalizer = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
+    recognize: recognizeFastifyError,
+    fromValidation: function fromValidation (error, reply) {
+      const request = (reply as FastifyReply).request
+      return answerValidation(error, settings.validation, collectRouteErrors(error, request, settings.validation.maxDetails))
+    },
+    // Fastify's own handler keeps a status the route set before it threw
+    // (fastify 5.12 lib/error-handler.js `defaultErrorHandler`); so does this
+    // one, for a client error only: a 5xx stays masked.
+    presetStatus: function statusSetOnReply (reply) {
+      return (reply as FastifyReply).statusCode
+    }
+  }
+  normalizers.set(settings, normalizer)
+  return normalizer
+}
+
 /**
  * Sends an answer as the envelope, with its headers, the request id header
  * and one log line. `head` is the answer's `envelopeHead()`, when the caller
@@ -167,6 +189,8 @@ export function sendEnvelope (
   logWhenDone(request, reply, settings, answer, thrown)
   const id = requestIdOf(request)
   reply.code(answer.status)
+  dropSuccessHeaders(reply)
+  dropSuccessHeaders(reply.raw)
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
   const docUrl = settings.codeDocs.urlOf(answer.code)

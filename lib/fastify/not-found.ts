@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteShorthandOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preParsingHookHandler, RouteShorthandOptions } from 'fastify'
 import { envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { noteFallbackAnswer, sendEnvelope } from './error-handler.js'
 import { flatString } from '../core/flat-string.js'
@@ -57,7 +57,20 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     return entry
   }
 
-  fastify.setNotFoundHandler(hooks, function notFoundHandler (request: FastifyRequest, reply: FastifyReply) {
+  // Answered before the body is read: the method or path is wrong whatever
+  // the body holds, so a malformed or unparsable body of an unrouted request
+  // still gets its 404, 405 or 501, and the connection stays open for the
+  // next request (Node discards the unread body).
+  const answerBeforeBody: preParsingHookHandler = function answerUnroutedBeforeBody (request, reply) {
+    notFoundHandler(request, reply)
+  }
+
+  // Fastify gives the not-found context every lifecycle hook named in these
+  // options, though its types list only two (fastify 5.12
+  // lib/four-oh-four.js `_setNotFoundHandler`).
+  fastify.setNotFoundHandler({ ...hooks, preParsing: answerBeforeBody } as RouteShorthandOptions, notFoundHandler)
+
+  function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
     noteFallbackAnswer(request)
     const method = request.method
     const path = pathOf(request.url)
@@ -81,7 +94,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
       if (standard) entry.byMethod.set(method, prepared)
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
-  })
+  }
 }
 
 interface PathAnswers {

@@ -10,6 +10,7 @@ import { installUnderPressure } from './overload.js'
 import { installShutdown } from './shutdown.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { installRateLimit } from './rate-limit.js'
+import { rememberSettings } from './server-settings.js'
 import { installRequestId } from './request-id-hook.js'
 import { installResponsePayloadKeeper } from './response-schema.js'
 import { installSchemaErrorFormatter } from './schema-error-formatter.js'
@@ -23,6 +24,7 @@ import { installSchemaErrorFormatter } from './schema-error-formatter.js'
 export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = async function errorEnvelope (fastify, options) {
   const settings = normalizeOptions(options)
   refuseSecondRegistration(fastify)
+  rememberSettings(fastify, settings)
   warnRoutesBeforePlugin(fastify)
   installRequestId(fastify, settings)
   installLogging(fastify)

@@ -1,18 +1,13 @@
 import * as fastifyExports from 'fastify'
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify'
-import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import { codeFor } from '../core/codes.js'
-import type { NormalizedError } from '../core/envelope.js'
-import { errorBody } from '../core/problem.js'
-import { sendEnvelope } from './error-handler.js'
-import { errorForLog } from '../core/log-error.js'
-import { safeLog } from '../core/safe-log.js'
-import { fromEntry, normalizeError } from '../core/normalize.js'
-import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './options.js'
-import { generateRequestId } from '../core/request-id.js'
+import { answerClientError } from '../core/client-error.js'
+import { normalizeSettingsOf, sendEnvelope } from './error-handler.js'
+import { serverSettings } from './server-settings.js'
+import { mappedError } from '../core/options.js'
+import { normalizeError } from '../core/normalize.js'
+import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { requestIdGenerator } from './request-id-hook.js'
-import { recognizeFastifyError } from './fastify-errors.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -49,12 +44,14 @@ export interface EnvelopeServerOptions {
  */
 export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
+  const settingsOfServer = serverSettings(settings, Object.keys(options ?? {}))
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
-      sendEnvelope(request, reply, normalizeError(error, { recognize: recognizeFastifyError }), error, settings)
+      const active = settingsOfServer(request.server.server)
+      sendEnvelope(request, reply, normalizeError(mappedError(active, error, request), normalizeSettingsOf(active), reply), error, active)
     },
-    clientErrorHandler: function envelopeClientError (this: { log?: FastifyBaseLogger } | undefined, error, socket) {
-      answerClientError(error, socket, settings, this?.log)
+    clientErrorHandler: function envelopeClientError (this: { log?: FastifyBaseLogger, server?: unknown } | undefined, error, socket) {
+      answerClientError(error, socket, settingsOfServer(this?.server), this?.log)
     },
     genReqId: requestIdGenerator(settings),
     logController: envelopeLogController()
@@ -113,52 +110,4 @@ export function logControllerClass (from: object = fastifyExports): new (options
       return super.isLogDisabled(request)
     }
   }
-}
-
-// Node's parser errors (llhttp codes) and what they answer.
-function clientErrorAnswer (code: string | undefined): NormalizedError {
-  if (code === 'HPE_HEADER_OVERFLOW') return fromEntry(codeFor(431), 'Request headers are too large')
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return fromEntry(codeFor(408), 'The request took too long to arrive')
-  return fromEntry(codeFor(400), 'Malformed HTTP request')
-}
-
-// Mirrors Fastify's defaultClientErrorHandler (fastify 5.12 fastify.js) and
-// Node's socketOnError (node 20-26 lib/_http_server.js): a reset or destroyed
-// socket gets nothing; so does one whose response in flight has its head on
-// the wire already (a streaming 200, or the answer to the request whose body
-// the parser rejected), because any byte written now would land inside that
-// response: it is closed instead. Otherwise one response, then close.
-function answerClientError (
-  error: Error & { code?: string },
-  socket: Socket,
-  settings: Settings,
-  log: FastifyBaseLogger | undefined
-): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const answer = clientErrorAnswer(error.code)
-  const id = generateRequestId()
-  safeLog(log, settings.clientErrorLevel, { request_id: id, statusCode: answer.status, code: answer.code, err: errorForLog(error, false) }, answer.message)
-  if (!socket.writable || headOnTheWire(socket)) {
-    socket.destroy()
-    return
-  }
-  // The request could not be read, so neither could its Accept: with
-  // `negotiate`, the envelope.
-  const { contentType, body } = errorBody(answer, id, settings.format, undefined)
-  const idHeader = settings.requestIdHeader === false ? '' : `${settings.requestIdHeader}: ${id}\r\n`
-  socket.end(
-    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] as string}\r\n` +
-    `content-type: ${contentType}\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    idHeader +
-    'connection: close\r\n\r\n' +
-    body
-  )
-}
-
-// The response Node is writing on this socket, if any (ServerResponse
-// attaches itself as `_httpMessage` until it finishes).
-function headOnTheWire (socket: Socket): boolean {
-  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage
-  return inFlight?.headersSent === true
 }

@@ -3,6 +3,7 @@ import { codeFor } from '../core/codes.js'
 import type { NormalizedError } from '../core/envelope.js'
 import { fromEntry } from '../core/normalize.js'
 import { readField } from '../core/safe-read.js'
+import { nestedTooDeepMessage } from '../core/validation.js'
 
 // Where Fastify keeps each part on the request (fastify 5.12 lib/validation.js).
 const PARTS = [['body', 'body'], ['querystring', 'query'], ['params', 'params'], ['headers', 'headers']] as const
@@ -34,7 +35,7 @@ export function validatorOverflow (error: unknown, request: FastifyRequest): Nor
     try {
       validator(readField(request, key))
     } catch (thrown) {
-      if (thrown instanceof RangeError) return fromEntry(codeFor(400), `The request ${key} is nested too deeply to validate`)
+      if (thrown instanceof RangeError) return fromEntry(codeFor(400), nestedTooDeepMessage(part))
     }
   }
   return undefined

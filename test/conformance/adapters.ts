@@ -19,7 +19,7 @@ export interface Route {
   path: string
   handler: (input: RouteInput) => unknown
   /** The route's schemas, under Fastify's names. */
-  schema?: { body?: object, querystring?: object, params?: object, headers?: object }
+  schema?: { body?: object | boolean, querystring?: object | boolean, params?: object | boolean, headers?: object | boolean }
   /** The route's own rate limit: Fastify's `config.rateLimit`, Express's `envelope.rateLimit()`. */
   rateLimit?: { max?: number, timeWindow?: number | string, ban?: number }
   /** The catalog codes it declares for its OpenAPI operation: Fastify's `config.errors`, the document's `x-errors`. */
@@ -35,6 +35,8 @@ export interface SuiteOptions extends CommonOptions {
   /** A catalog made by defineErrors(), and where its page is. */
   catalog?: object
   docs?: { path?: string, publicUrl?: string, title?: string }
+  /** The largest body the app accepts, instead of `BODY_LIMIT`: the framework's option, not the adapter's. */
+  bodyLimit?: number
 }
 
 /** What a handler sees of the request, after validation. */
@@ -42,6 +44,8 @@ export interface RouteInput {
   body: unknown
   query: unknown
   params: unknown
+  /** Sets a response header, as the route meant it for its success: Fastify's `reply.header()`, Express's `res.setHeader()`. */
+  setHeader: (name: string, value: string) => void
 }
 
 /** One parsed log line. */
@@ -93,14 +97,14 @@ async function listening (t: Test, server: Server): Promise<string> {
 
 export const fastifyAdapter: Adapter = {
   name: 'fastify',
-  async start (t, routes, options = {}) {
+  async start (t, routes, { bodyLimit = BODY_LIMIT, ...options } = {}) {
     const { logs, stream } = capture()
-    const app = Fastify({ logger: { level: 'info', stream }, bodyLimit: BODY_LIMIT, disableRequestLogging: true, ...serverOptions(options) })
+    const app = Fastify({ logger: { level: 'info', stream }, bodyLimit, disableRequestLogging: true, ...serverOptions(options) })
     await app.register(swagger, { openapi: { openapi: '3.1.0', info: DOCUMENT_INFO } })
     await app.register(errorEnvelope, options)
     for (const route of routes) {
       const config = { ...(route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }), ...(route.errors === undefined ? {} : { errors: route.errors }) }
-      app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request) => await route.handler({ body: request.body, query: request.query, params: request.params }) })
+      app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request, reply) => await route.handler({ body: request.body, query: request.query, params: request.params, setHeader: (name, value) => { reply.header(name, value) } }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
     return { base: await listening(t, app.server), logs, server: app.server, close: async () => { await app.close() }, openApi: () => app.swagger() as Record<string, any> }
@@ -109,22 +113,23 @@ export const fastifyAdapter: Adapter = {
 
 export const expressAdapter: Adapter = {
   name: 'express',
-  async start (t, routes, options = {}) {
+  async start (t, routes, { bodyLimit = BODY_LIMIT, ...options } = {}) {
     const { logs, stream } = capture()
     const app = express()
     const envelope = expressEnvelope({ ...options, logger: pino({ level: 'info' }, stream) })
     app.use(envelope.beforeRoutes())
-    app.use(express.json({ limit: BODY_LIMIT }))
+    app.use(express.json({ limit: bodyLimit }))
     for (const route of routes) {
       const schema = route.schema ?? {}
       const validate = envelope.validate({ body: schema.body, query: schema.querystring, params: schema.params, headers: schema.headers })
       const limit = route.rateLimit === undefined ? [] : [envelope.rateLimit(route.rateLimit)]
       app[route.method.toLowerCase() as 'get'](route.path, ...limit, validate, async (req, res) => {
-        res.json(await route.handler({ body: req.body, query: req.query, params: req.params }))
+        res.json(await route.handler({ body: req.body, query: req.query, params: req.params, setHeader: (name, value) => { res.setHeader(name, value) } }))
       })
     }
     app.use(envelope.afterRoutes())
     const server = app.listen(0, '127.0.0.1')
+    envelope.attach(server)
     return { base: await listening(t, server), logs, server, close: async () => { await envelope.close(server) }, openApi: () => envelope.openApi(documentOf(routes)) }
   }
 }
@@ -149,8 +154,8 @@ function documentOf (routes: Route[]): Record<string, any> {
   return { openapi: '3.1.0', info: DOCUMENT_INFO, paths }
 }
 
-function parametersOf (schema: object | undefined, where: 'path' | 'query' | 'header'): object[] {
-  const properties = (schema as { properties?: Record<string, object> } | undefined)?.properties ?? {}
+function parametersOf (schema: object | boolean | undefined, where: 'path' | 'query' | 'header'): object[] {
+  const properties = typeof schema === 'object' ? (schema as { properties?: Record<string, object> }).properties ?? {} : {}
   return Object.entries(properties).map(([name, property]) => ({ name, in: where, required: where === 'path', schema: property }))
 }
 

@@ -24,7 +24,12 @@ const routes: Route[] = [
   { method: 'POST', path: '/orders', schema: { body: order }, handler: () => ({ ok: true }) },
   { method: 'GET', path: '/orders', schema: { querystring: listQuery }, handler: () => ({ ok: true }) },
   { method: 'GET', path: '/orders/:id', handler: () => { throw notFound('Order o_9 not found', { param: 'id' }) } },
-  { method: 'GET', path: '/bad', handler: () => { throw badRequest('Query is too short', { param: 'q', code: 'query_too_short' }) } }
+  { method: 'GET', path: '/bad', handler: () => { throw badRequest('Query is too short', { param: 'q', code: 'query_too_short' }) } },
+  // Fields named like the parts they are in.
+  { method: 'POST', path: '/messages', schema: { body: { type: 'object', properties: { subject: { type: 'string' }, body: { type: 'integer' } } } }, handler: () => ({ ok: true }) },
+  { method: 'GET', path: '/search', schema: { querystring: { type: 'object', properties: { querystring: { type: 'integer' } } } }, handler: () => ({ ok: true }) },
+  { method: 'GET', path: '/named/:params', schema: { params: { type: 'object', properties: { params: { type: 'integer' } } } }, handler: () => ({ ok: true }) },
+  { method: 'GET', path: '/with-header', schema: { headers: { type: 'object', properties: { headers: { type: 'integer' } } } }, handler: () => ({ ok: true }) }
 ]
 
 const badOrder = { user: {}, items: [{ sku: 'ABC' }, { sku: 'AB' }, { sku: 'toolong' }], meta: { 'a/b~c': 'x' } }
@@ -107,7 +112,43 @@ for (const adapter of envelopeAdapters) {
         param: 'body',
         errors: [{ detail: 'must be an object', pointer: '#', field: 'body', in: 'body' }]
       }],
-      ['/nowhere', { method: 'DELETE' }, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route for DELETE /nowhere', code: 'not_found' }]
+      ['/nowhere', { method: 'DELETE' }, 404, { type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route for DELETE /nowhere', code: 'not_found' }],
+      ['/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"subject":"s","body":"x"}' }, 422, {
+        type: 'urn:error-envelope:code:validation_failed',
+        title: 'Validation failed',
+        status: 422,
+        detail: 'Invalid field body: must be an integer',
+        code: 'validation_failed',
+        param: 'body',
+        errors: [{ detail: 'must be an integer', pointer: '#/body', field: 'body', in: 'body' }]
+      }],
+      ['/search?querystring=x', {}, 400, {
+        type: 'urn:error-envelope:code:invalid_parameter',
+        title: 'Invalid parameter',
+        status: 400,
+        detail: 'Invalid field querystring: must be an integer',
+        code: 'invalid_parameter',
+        param: 'querystring',
+        errors: [{ detail: 'must be an integer', pointer: '#/querystring', field: 'querystring', in: 'query' }]
+      }],
+      ['/named/x', {}, 400, {
+        type: 'urn:error-envelope:code:invalid_parameter',
+        title: 'Invalid parameter',
+        status: 400,
+        detail: 'Invalid field params: must be an integer',
+        code: 'invalid_parameter',
+        param: 'params',
+        errors: [{ detail: 'must be an integer', pointer: '#/params', field: 'params', in: 'params' }]
+      }],
+      ['/with-header', { headers: { headers: 'x' } }, 400, {
+        type: 'urn:error-envelope:code:invalid_parameter',
+        title: 'Invalid parameter',
+        status: 400,
+        detail: 'Invalid field headers: must be an integer',
+        code: 'invalid_parameter',
+        param: 'headers',
+        errors: [{ detail: 'must be an integer', pointer: '#/headers', field: 'headers', in: 'headers' }]
+      }]
     ]
     for (const [path, init, status, expected] of cases) {
       const response = await fetch(base + path, init)
@@ -128,6 +169,11 @@ for (const adapter of envelopeAdapters) {
       ['application/json', 'envelope'],
       ['application/problem+json', 'problem'],
       ['APPLICATION/PROBLEM+JSON', 'problem'],
+      ['application/problem+json; charset=utf-8', 'problem'],
+      ['application/problem+json;charset=UTF-8;q=0.9, application/json;q=0.5', 'problem'],
+      ['application/problem+json; profile="https://example.com/p"', 'problem'],
+      ['application/json; charset=utf-8, application/problem+json; charset=utf-8;q=0.5', 'envelope'],
+      ['application/problem+json; charset=utf-8; q=0', 'envelope'],
       ['application/json;q=0.9, application/problem+json', 'problem'],
       ['application/problem+json;q=0.5, application/json', 'envelope'],
       ['text/html, application/problem+json;q=0.1', 'problem'],

@@ -149,3 +149,44 @@ for (const adapter of adapters) {
     t.same(withoutFields, { error: { code: 'unprocessable_entity', message: 'The account is closed', type: 'validation_error', request_id: rule.headers.get('x-request-id') } })
   })
 }
+
+// A recursive schema: each level of the data is one more call of its validator.
+const tree = { type: 'object', properties: { child: { $ref: '#/definitions/node' } }, definitions: { node: { type: 'object', properties: { child: { $ref: '#/definitions/node' } } } } }
+
+for (const adapter of adapters) {
+  t.test(`${adapter.name}: a body nested too deeply for its validator answers 400, never a 500`, async (t) => {
+    let nested = '{}'
+    for (let level = 0; level < 20000; level++) nested = `{"child":${nested}}`
+    const { base, logs } = await adapter.start(t, [{ method: 'POST', path: '/trees', schema: { body: tree }, handler: () => ({ ok: true }) }], { bodyLimit: nested.length + 1 })
+    const response = await fetch(base + '/trees', { method: 'POST', headers: { 'content-type': 'application/json' }, body: nested })
+    t.equal(response.status, 400)
+    const body = await response.json()
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { code: 'bad_request', message: 'The request body is nested too deeply to validate', type: 'invalid_request_error', request_id: response.headers.get('x-request-id') } })
+    const shallow = await fetch(base + '/trees', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"child":{"child":{}}}' })
+    t.equal(shallow.status, 200, 'a tree of a few levels passes')
+    await shallow.text()
+    t.notOk(logs.some((line) => line.level >= 50), 'nothing logged as a server error')
+  })
+
+  t.test(`${adapter.name}: the boolean schemas true and false validate as JSON Schema says`, async (t) => {
+    const { base } = await adapter.start(t, [
+      { method: 'POST', path: '/anything', schema: { body: true }, handler: ({ body }) => body },
+      { method: 'POST', path: '/nothing', schema: { body: false }, handler: () => ({ ok: true }) }
+    ])
+    const anything = await fetch(base + '/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"any":[1,"x"]}' })
+    t.equal(anything.status, 200)
+    t.same(await anything.json(), { any: [1, 'x'] })
+    const nothing = await fetch(base + '/nothing', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"any":1}' })
+    t.equal(nothing.status, 422)
+    const body = await nothing.json()
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { code: 'validation_failed', message: 'Invalid field body: is not allowed', type: 'validation_error', param: 'body', details: [{ field: 'body', message: 'is not allowed' }], request_id: nothing.headers.get('x-request-id') } })
+  })
+}
+
+t.test('validate() of the core takes the boolean schemas true and false', async (t) => {
+  t.same(validate(true, { any: 1 }), { any: 1 })
+  const failure = t.throws(() => validate(false, { any: 1 })) as Record<string, unknown>
+  t.match(failure, { status: 422, code: 'validation_failed', message: 'Invalid field body: is not allowed', details: [{ field: 'body', message: 'is not allowed' }] })
+})

@@ -3,7 +3,7 @@ import { describeAjvErrors } from '../../lib/core/ajv-messages.js'
 
 t.test('names the property a propertyNames error reports, as ajv with allErrors lists it', async (t) => {
   t.same(describeAjvErrors([{ keyword: 'propertyNames', instancePath: '/meta', params: { propertyName: 'Bad Key' } }], 'body'),
-    [{ field: 'meta["Bad Key"]', message: 'is not an allowed name', keyword: 'propertyNames' }])
+    [{ field: 'meta["Bad Key"]', message: 'is not an allowed name', keyword: 'propertyNames', whole: false }])
 })
 
 t.test('words every type failure the same, however many types the schemas name', async (t) => {
@@ -14,9 +14,9 @@ t.test('words every type failure the same, however many types the schemas name',
     for (const type of types) {
       const names = Array.isArray(type) ? type : [type]
       t.same(describeAjvErrors([{ keyword: 'type', instancePath: '/value', params: { type } }], 'body'),
-        [{ field: 'value', message: `must be ${names.map((name) => name === 'null' ? 'null' : `a ${name}`).join(' or ')}`, keyword: 'type' }])
+        [{ field: 'value', message: `must be ${names.map((name) => name === 'null' ? 'null' : `a ${name}`).join(' or ')}`, keyword: 'type', whole: false }])
     }
   }
   t.same(describeAjvErrors([{ keyword: 'type', instancePath: '/a', params: { type: 'integer' } }, { keyword: 'type', instancePath: '/b', params: { type: 'integer' } }], 'body'),
-    [{ field: 'a', message: 'must be an integer', keyword: 'type' }, { field: 'b', message: 'must be an integer', keyword: 'type' }])
+    [{ field: 'a', message: 'must be an integer', keyword: 'type', whole: false }, { field: 'b', message: 'must be an integer', keyword: 'type', whole: false }])
 })

@@ -4,22 +4,25 @@ import { ApiError, normalizeError, unprocessable } from '../../index.js'
 import { errorBody, pointerOfField, problemOf, problemType, varyAccept, wantsProblem } from '../../lib/core/problem.js'
 
 t.test('writes the JSON Pointer of a field within its part', async (t) => {
-  const cases: Array<[string, 'body' | 'querystring' | 'params' | 'headers', string]> = [
+  const cases: Array<[string, 'body' | 'querystring' | 'params' | 'headers', string, boolean?]> = [
     ['user.email', 'body', '#/user/email'],
     ['items[2].sku', 'body', '#/items/2/sku'],
     ['[0].name', 'body', '#/0/name'],
     ['["odd key"]', 'body', '#/odd key'],
     ['meta["x/y~z"]', 'body', '#/meta/x~1y~0z'],
     ['meta["\\u0041"]', 'body', '#/meta/A'],
-    ['body', 'body', '#'],
+    ['body', 'body', '#', true],
+    ['body', 'body', '#/body'],
     ['limit', 'querystring', '#/limit'],
-    ['querystring', 'querystring', '#'],
+    ['querystring', 'querystring', '#', true],
+    ['querystring', 'querystring', '#/querystring'],
+    ['params', 'params', '#/params'],
     ['x-api/version', 'headers', '#/x-api~1version'],
     ['If-Match', 'body', '#/If-Match'],
     ['a..b', 'body', '#/a..b'],
     ['meta["\\x"]', 'body', '#/meta[\\"\\\\x\\"]'.replace(/\\"/g, '"').replace(/\\\\/g, '\\')]
   ]
-  for (const [field, part, pointer] of cases) t.equal(pointerOfField(field, part), pointer, `${field} in ${part}`)
+  for (const [field, part, pointer, whole] of cases) t.equal(pointerOfField(field, part, whole), pointer, `${field} in ${part}${whole === true ? ', the whole part' : ''}`)
 })
 
 t.test('names problem types: about:blank for a status\'s own code, a URN for any other', async (t) => {

@@ -44,10 +44,10 @@ t.test('names an errorMessage without the errors it replaced on its own path', a
 
 t.test('describes an if error that comes alone, and an anyOf without branch errors', async (t) => {
   t.same(describeAjvErrors([{ keyword: 'if', instancePath: '', schemaPath: '#/if', params: { failingKeyword: 'then' } }], 'body'), [
-    { field: 'body', message: 'must match the "then" form', keyword: 'if' }
+    { field: 'body', message: 'must match the "then" form', keyword: 'if', whole: true }
   ])
   t.same(describeAjvErrors([{ keyword: 'anyOf', instancePath: '/a', schemaPath: '#/properties/a/anyOf', params: {} }], 'body'), [
-    { field: 'a', message: 'must match one of the allowed forms', keyword: 'anyOf' }
+    { field: 'a', message: 'must match one of the allowed forms', keyword: 'anyOf', whole: false }
   ])
 })
 
@@ -59,7 +59,7 @@ t.test('folds nested anyOf branches into the outer one', async (t) => {
     { keyword: 'type', instancePath: '/a', schemaPath: '#/anyOf/1/type', params: { type: ['boolean'] } },
     { keyword: 'anyOf', instancePath: '/a', schemaPath: '#/anyOf', params: {} }
   ]
-  t.same(describeAjvErrors(errors, 'body'), [{ field: 'a', message: 'must match one of the allowed forms', keyword: 'anyOf' }])
+  t.same(describeAjvErrors(errors, 'body'), [{ field: 'a', message: 'must match one of the allowed forms', keyword: 'anyOf', whole: false }])
 })
 
 t.test('answers the generic message when nothing in the list is an ajv error, and reads an unknown context as the body', async (t) => {

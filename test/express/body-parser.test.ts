@@ -1,5 +1,6 @@
 import t from 'tap'
 import express from 'express'
+import zlib from 'node:zlib'
 import { assertFetched, buildExpress, rawExchange, settle } from './helper.js'
 
 t.test('answers each body-parser error by its type, with a message that echoes nothing', async (t) => {
@@ -32,4 +33,15 @@ t.test('writes nothing to a client that aborted its upload, and logs the request
   t.equal(raw, '')
   const lines = logs.filter((line) => line.request_id === 'gone-1' && line.code !== undefined)
   t.same(lines.map((line) => [line.level, line.statusCode, line.code]), [[30, 400, 'bad_request']])
+})
+
+t.test('answers a body that does not decode with its Content-Encoding with a fixed message', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.post('/json', (req, res) => { res.json(req.body) })
+  const base = await listen()
+  const encodings = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])]
+  for (const encoding of encodings) {
+    await assertFetched(t, await fetch(base + '/json', { method: 'POST', body: '{"not":"compressed"}', headers: { 'content-type': 'application/json', 'content-encoding': encoding } }), 400,
+      { code: 'bad_request', message: 'The request body could not be decoded with its Content-Encoding', type: 'invalid_request_error' })
+  }
 })

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { connect } from 'node:net'
 import type { FastifyServerOptions } from 'fastify'
-import { assertEnvelope, build, contractErrors, linesOf } from '../helper.js'
+import { assertEnvelope, build, contractErrors, linesOf, problemErrors } from '../helper.js'
+import { errors } from '../fixtures/catalog.js'
 import { listen, rawRequest, type RawResponse } from '../fixtures/raw-http.js'
 import { serverOptions } from '../../index.js'
 import { logControllerClass, OLD_FASTIFY } from '../../lib/fastify/server-options.js'
@@ -118,4 +119,48 @@ t.test('says which Fastify release it needs when Fastify has no LogController', 
   t.throws(() => logControllerClass({}), new Error('error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)'))
   t.equal(OLD_FASTIFY, 'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)')
   t.equal(typeof logControllerClass(), 'function', 'the installed Fastify has one')
+})
+
+t.test('answers through serverOptions() with the settings of the plugin registered on the server', async (t) => {
+  const docs = { path: '/errors', publicUrl: 'https://api.example.com/errors' }
+  let generated = 0
+  const server = serverOptions({ requestId: { generate: () => `gen_${String(++generated).padStart(20, '0')}` } })
+  const { app } = await build(t, { server, plugin: { catalog: errors, docs, requestId: { generate: () => `gen_${String(++generated).padStart(20, '0')}` } }, routes })
+  const port = await listen(app)
+
+  // A request Node cannot parse: the plugin's doc_url, and the id from requestId.generate.
+  const malformed = await rawRequest(port, 'NOT A REQUEST\r\n\r\n')
+  t.equal(malformed.status, 400)
+  t.match(malformed.headers['x-request-id'], /^gen_\d{20}$/, 'the id comes from requestId.generate')
+  const malformedBody = JSON.parse(malformed.body)
+  t.same(contractErrors(malformedBody), [])
+  t.same(malformedBody, { error: { code: 'bad_request', message: 'Malformed HTTP request', type: 'invalid_request_error', request_id: malformed.headers['x-request-id'], doc_url: 'https://api.example.com/errors#bad_request' } })
+
+  // A URL Fastify cannot decode, answered through frameworkErrors: the plugin's doc_url too.
+  const badUrl = await app.inject({ method: 'GET', url: '/widgets/%E0%A4%A' })
+  assertEnvelope(t, badUrl, 400, { code: 'bad_request', message: 'Request URL is malformed', type: 'invalid_request_error', doc_url: 'https://api.example.com/errors#bad_request' })
+})
+
+t.test('keeps the logLevels given to serverOptions() beside the plugin\'s other settings', async (t) => {
+  const { app, logs } = await build(t, { server: serverOptions({ logLevels: { clientError: 'warn' } }), plugin: { catalog: errors, docs: { path: '/errors' } }, routes })
+  const response = await rawRequest(await listen(app), 'NOT A REQUEST\r\n\r\n')
+  t.same(linesOf(logs, response.headers['x-request-id']).map((line) => line.level), [40])
+  t.equal(JSON.parse(response.body).error.doc_url, '/errors#bad_request', 'the plugin\'s doc_url')
+})
+
+t.test('applies the plugin\'s mapError and format to the answers of serverOptions()', async (t) => {
+  const mapped: unknown[] = []
+  const { app } = await build(t, {
+    server: serverOptions(),
+    plugin: { format: 'problem', mapError: (thrown) => { mapped.push(thrown); return thrown } },
+    routes
+  })
+  const response = await app.inject({ method: 'GET', url: '/widgets/%E0%A4%A' })
+  t.equal(response.statusCode, 400)
+  t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+  const body = response.json()
+  t.same(problemErrors(body), [])
+  const id = response.headers['x-request-id'] as string
+  t.same(body, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Request URL is malformed', instance: `urn:request:${id}`, code: 'bad_request', request_id: id })
+  t.equal(mapped.length, 1, 'mapError saw the framework\'s error')
 })
