@@ -1,4 +1,5 @@
 import { catalogEntries, defineErrors, type CatalogEntry } from './catalog.js'
+import { isSpreadOfCatalogs, SPREAD_HINT } from './combine-errors.js'
 import { fail, nestedOption } from './option-checks.js'
 
 /**
@@ -49,7 +50,10 @@ const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title'])
  */
 export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDocs: CodeDocs, docs: DocsSettings | undefined } {
   const entries = catalog === undefined ? catalogEntries(defineErrors({})) : catalogEntries(catalog)
-  if (entries === undefined) fail('catalog', 'a catalog made by defineErrors()', catalog)
+  if (entries === undefined) {
+    if (isSpreadOfCatalogs(catalog)) throw new TypeError(`error-envelope option "catalog" must be a catalog made by defineErrors(), instead got catalogs spread into one object; ${SPREAD_HINT}`)
+    fail('catalog', 'a catalog made by defineErrors()', catalog)
+  }
   const titles = new Map(entries.map((entry) => [entry.code, entry.title]))
   const titleOf = function titleOf (code: string): string | undefined { return titles.get(code) }
   if (docs === undefined) return { codeDocs: { titleOf, entries, urlOf: function noPage () { return undefined } }, docs: undefined }
