@@ -70,7 +70,18 @@ export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDo
   return { codeDocs: { titleOf, entries, urlOf }, docs: { path, title, entries, titleOf, urlOf } }
 }
 
-function isPageUrl (value: unknown): boolean {
+/**
+ * Whether a value is the public address of a reference page: an http or
+ * https URL without a fragment, since each code's `doc_url` adds its own
+ * (`#widget_not_found`).
+ *
+ * @example
+ * ```ts
+ * isPageUrl('https://api.example.com/errors') // true
+ * isPageUrl('https://api.example.com/errors#top') // false
+ * ```
+ */
+export function isPageUrl (value: unknown): boolean {
   if (typeof value !== 'string') return false
   try {
     const url = new URL(value)
