@@ -95,6 +95,7 @@ const builtIns: ReadonlyMap<string, CodeEntry> = new Map(
  * `doc_url` of every envelope and `/errors.json`. The built-in codes are
  * part of every catalog; an entry may describe one, never give it another
  * status. Checked when made: a wrong entry throws a `TypeError` naming it.
+ * The catalogs of several modules become one with `combineErrors()`.
  *
  * @example
  * ```ts
