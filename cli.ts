@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { catalogEntries, type CatalogEntry } from './lib/core/catalog.js'
 import { renderCatalogHtml, renderCatalogMarkdown } from './lib/core/catalog-page.js'
+import { isSpreadOfCatalogs, SPREAD_HINT } from './lib/core/combine-errors.js'
+import { publicUrlProblem, writePage } from './lib/cli/docs-output.js'
 
 const USAGE = `Usage: error-envelope docs <module> [--out <file>] [--format html|md] [--public-url <url>] [--title <name>]
 
@@ -41,14 +42,18 @@ async function main (argv: string[]): Promise<number> {
   }
   if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module>')
   if (values.format !== 'html' && values.format !== 'md') return usage(`--format is html or md, not "${String(values.format)}"`)
+  const urlProblem = publicUrlProblem(values['public-url'])
+  if (urlProblem !== undefined) return usage(urlProblem)
   const entries = await catalogOf(positionals[1])
   if (typeof entries === 'string') return usage(entries)
   const base = values['public-url'] ?? ''
   const urlOf = (code: string): string => `${base}#${code}`
   const page = values.format === 'md' ? renderCatalogMarkdown(entries, urlOf, values.title) : renderCatalogHtml(entries, urlOf, values.title)
   if (values.out === undefined) process.stdout.write(page)
-  else writeFileSync(values.out, page)
-  return 0
+  const writeProblem = values.out === undefined ? undefined : writePage(values.out, page)
+  if (writeProblem === undefined) return 0
+  process.stderr.write(`error-envelope: ${writeProblem}\n`)
+  return 1
 }
 
 // The catalog a module exports, or what is wrong.
@@ -67,7 +72,7 @@ async function catalogOf (module: string): Promise<readonly CatalogEntry[] | str
   const found = Object.values(exported).map(catalogEntries).filter((entries) => entries !== undefined)
   if (found.length === 1) return found[0] as readonly CatalogEntry[]
   return found.length === 0
-    ? `${module} exports no catalog made by defineErrors()`
+    ? `${module} exports no catalog made by defineErrors()${Object.values(exported).some(isSpreadOfCatalogs) ? `; ${SPREAD_HINT}` : ''}`
     : `${module} exports ${found.length} catalogs; export the one to document as default or as "errors"`
 }
 

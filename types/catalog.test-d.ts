@@ -1,4 +1,5 @@
-import { defineErrors, type ApiError } from 'error-envelope'
+import { combineErrors, defineErrors, type ApiError } from 'error-envelope'
+import { combineErrors as combineFromExpress } from 'error-envelope/express'
 
 const errors = defineErrors({
   widget_not_found: { status: 404, message: 'Widget {id} not found', title: 'Widget not found' },
@@ -21,4 +22,15 @@ errors.not_found()
 // @ts-expect-error no such error in the catalog
 errors.widget_missing()
 
-export { found, quota, declined }
+const billing = defineErrors({ payment_required_again: { status: 402, message: 'Pay {amount} first' } })
+const combined = combineErrors(errors, billing)
+const fromBoth: ApiError = combined.payment_required_again({ amount: 5 })
+const fromFirst: ApiError = combineFromExpress(errors, billing).widget_not_found({ id: 'w_1' })
+// @ts-expect-error the combined thrower keeps its placeholders
+combined.payment_required_again()
+// @ts-expect-error no such error in either catalog
+combined.widget_missing()
+// @ts-expect-error only catalogs combine
+combineErrors({ widget_not_found: { status: 404, message: 'x' } })
+
+export { found, quota, declined, fromBoth, fromFirst }

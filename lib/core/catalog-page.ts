@@ -55,6 +55,30 @@ function escapeHtml (text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
 }
 
+// A code span of CommonMark 0.31 (section 6.1): a run of backticks, then
+// anything up to a run of the same length.
+const CODE_SPAN = /(`+)[\s\S]*?(?<!`)\1(?!`)/g
+
+/**
+ * Catalog text for a Markdown page: its Markdown (emphasis, links, code
+ * spans) kept, its HTML shown as text. `&`, `<` and `>` become entities
+ * outside code spans, which a Markdown renderer shows as written (inside a
+ * code span they are already literal, and an entity would show as typed).
+ */
+function escapeMarkdownHtml (text: string): string {
+  let escaped = ''
+  let last = 0
+  for (const span of text.matchAll(CODE_SPAN)) {
+    escaped += escapeHtmlText(text.slice(last, span.index)) + span[0]
+    last = span.index + span[0].length
+  }
+  return escaped + escapeHtmlText(text.slice(last))
+}
+
+function escapeHtmlText (text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
 const STYLE = `
 :root { color-scheme: light dark; --text: #1b1f24; --muted: #57606a; --line: #d0d7de; --code: #f6f8fa; --accent: #0550ae; }
 @media (prefers-color-scheme: dark) { :root { --text: #e6edf3; --muted: #9198a1; --line: #3d444d; --code: #151b23; --accent: #4493f8; } body { background: #0d1117; } }
@@ -139,6 +163,10 @@ ${sections}
 
 /**
  * The reference page of a catalog as Markdown, for a documentation site.
+ * The catalog's text (and `title`) keeps its Markdown, but its HTML is
+ * shown as text, as on the HTML page: `&`, `<` and `>` outside code spans
+ * become `&amp;`, `&lt;` and `&gt;`, so a renderer runs no inline HTML of
+ * the catalog.
  *
  * @example
  * ```ts
@@ -146,11 +174,11 @@ ${sections}
  * ```
  */
 export function renderCatalogMarkdown (entries: readonly CatalogEntry[], urlOf: (code: string) => string, title = 'API'): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  const cell = (text: string): string => escapeMarkdownHtml(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
   const lines = [
     '# Errors',
     '',
-    `Every error of ${title} answers with an HTTP status from 400 to 599 and one JSON body, the envelope, whatever went wrong.`,
+    `Every error of ${escapeMarkdownHtml(title)} answers with an HTTP status from 400 to 599 and one JSON body, the envelope, whatever went wrong.`,
     '',
     '## The envelope',
     '',
@@ -169,9 +197,9 @@ export function renderCatalogMarkdown (entries: readonly CatalogEntry[], urlOf: 
     ...entries.map((entry) => `| [\`${entry.code}\`](#${entry.code}) | ${entry.status} | \`${entry.type}\` | ${cell(entry.title)} |`)
   ]
   for (const entry of entries) {
-    lines.push('', `### ${entry.code}`, '', `**${entry.status} ${phrase(entry.status)}**, type \`${entry.type}\`: ${entry.title}.`)
-    if (entry.description !== undefined) lines.push('', `**Cause.** ${entry.description}`)
-    if (entry.fix !== undefined) lines.push('', `**Fix.** ${entry.fix}`)
+    lines.push('', `### ${entry.code}`, '', `**${entry.status} ${phrase(entry.status)}**, type \`${entry.type}\`: ${escapeMarkdownHtml(entry.title)}.`)
+    if (entry.description !== undefined) lines.push('', `**Cause.** ${escapeMarkdownHtml(entry.description)}`)
+    if (entry.fix !== undefined) lines.push('', `**Fix.** ${escapeMarkdownHtml(entry.fix)}`)
     lines.push('', '```json', exampleOf(entry, urlOf), '```')
   }
   return lines.join('\n') + '\n'

@@ -71,6 +71,8 @@ export interface CatalogEntry {
 }
 
 const kEntries = Symbol.for('error-envelope.catalog')
+// The entry of a catalog's thrower: how a spread of catalogs is recognised.
+const kEntry = Symbol.for('error-envelope.catalog-error')
 
 /** A catalog made by `defineErrors()`: a thrower per entry. */
 export type ErrorCatalog<Definitions = Record<string, ErrorDefinition>> = {
@@ -93,6 +95,7 @@ const builtIns: ReadonlyMap<string, CodeEntry> = new Map(
  * `doc_url` of every envelope and `/errors.json`. The built-in codes are
  * part of every catalog; an entry may describe one, never give it another
  * status. Checked when made: a wrong entry throws a `TypeError` naming it.
+ * The catalogs of several modules become one with `combineErrors()`.
  *
  * @example
  * ```ts
@@ -111,23 +114,51 @@ export function defineErrors<const Definitions extends Record<string, ErrorDefin
   }
   const described = new Map<string, BuiltInDescription>()
   const own: CatalogEntry[] = []
-  const catalog: Record<string | symbol, unknown> = {}
   for (const [code, definition] of Object.entries(definitions)) {
+    if (isCatalogError(definition)) {
+      throw new TypeError(`defineErrors() entry "${code}" is an error of a catalog, not a definition; spreading catalogs ({ ...a, ...b }) makes no catalog: combine them with combineErrors(a, b)`)
+    }
     const builtIn = builtIns.get(code)
     if (builtIn !== undefined) {
       described.set(code, checkBuiltIn(code, definition, builtIn))
       continue
     }
-    const entry = checkEntry(code, definition)
-    own.push(entry)
-    catalog[code] = thrower(entry)
+    own.push(checkEntry(code, definition))
   }
-  const entries = [
+  return catalogOf([
     ...[...builtIns.values()].map((entry) => builtInEntry(entry, described.get(entry.code))),
     ...own
-  ]
-  Object.defineProperty(catalog, kEntries, { value: Object.freeze(entries) })
-  return Object.freeze(catalog) as ErrorCatalog<Definitions>
+  ]) as ErrorCatalog<Definitions>
+}
+
+/**
+ * The frozen catalog of checked entries, built-in codes first: a thrower
+ * per code of its own, and the entries for its page.
+ *
+ * @example
+ * ```ts
+ * catalogOf(catalogEntries(errors) ?? [])
+ * ```
+ */
+export function catalogOf (entries: readonly CatalogEntry[]): object {
+  const catalog: Record<string | symbol, unknown> = {}
+  for (const entry of entries) if (!entry.builtIn) catalog[entry.code] = thrower(entry)
+  Object.defineProperty(catalog, kEntries, { value: Object.freeze([...entries]) })
+  return Object.freeze(catalog)
+}
+
+/**
+ * Whether a value is one error of a catalog (`errors.widget_not_found`),
+ * as a spread of catalogs (`{ ...a, ...b }`) holds them.
+ *
+ * @example
+ * ```ts
+ * isCatalogError(errors.widget_not_found) // true
+ * isCatalogError({ status: 404, message: 'x' }) // false
+ * ```
+ */
+export function isCatalogError (value: unknown): boolean {
+  return typeof value === 'function' && (value as unknown as Record<symbol, unknown>)[kEntry] !== undefined
 }
 
 /**
@@ -172,7 +203,10 @@ function checkEntry (code: string, definition: unknown): CatalogEntry {
 
 function checkBuiltIn (code: string, definition: unknown, builtIn: CodeEntry): BuiltInDescription {
   const name = `defineErrors() entry "${code}"`
-  const given = fields(name, definition, BUILT_IN_KEYS)
+  const given = fields(name, definition, BUILT_IN_KEYS, function notForBuiltIn (key) {
+    const own = ENTRY_KEYS.has(key) ? `: its ${key} is the package's own; for another ${key}, give your error a code of its own` : ''
+    return `"${code}" is a built-in code, which an entry may only describe with title, description, fix and its status ${builtIn.status}, instead got the field "${key}"${own}`
+  })
   if (given.status !== undefined && given.status !== builtIn.status) {
     throw new TypeError(`${name}: ${code} is a built-in code of status ${builtIn.status}; describe it, or give your error another code`)
   }
@@ -186,10 +220,12 @@ function builtInEntry (entry: CodeEntry, described: BuiltInDescription | undefin
   return shown
 }
 
-function fields (name: string, value: unknown, known: ReadonlySet<string>): Record<string, unknown> {
+function fields (name: string, value: unknown, known: ReadonlySet<string>, unknown = function unknownField (key: string): string {
+  return `unknown field "${key}"; known fields: ${[...known].join(', ')}`
+}): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${name} must be an object, instead got ${describe(value)}`)
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`${name}: unknown field "${key}"; known fields: ${[...known].join(', ')}`)
+    if (!known.has(key)) throw new TypeError(`${name}: ${unknown(key)}`)
   }
   return value as Record<string, unknown>
 }
@@ -201,7 +237,7 @@ function text (name: string, field: string, value: unknown): string | undefined 
 }
 
 function thrower (entry: CatalogEntry): (values?: Record<string, unknown>, options?: ApiErrorOptions) => ApiError {
-  return function makeCatalogError (values, options = {}) {
+  return Object.defineProperty(function makeCatalogError (values?: Record<string, unknown>, options: ApiErrorOptions = {}) {
     const message = entry.message.replace(PLACEHOLDER, function fill (_all, placeholder: string) {
       const value = values?.[placeholder]
       if (typeof value !== 'string' && typeof value !== 'number') {
@@ -210,5 +246,5 @@ function thrower (entry: CatalogEntry): (values?: Record<string, unknown>, optio
       return String(value)
     })
     return new ApiError(entry.status, message, { ...options, code: entry.code, type: entry.type })
-  }
+  }, kEntry, { value: entry })
 }

@@ -1,4 +1,5 @@
 import { catalogEntries, defineErrors, type CatalogEntry } from './catalog.js'
+import { isSpreadOfCatalogs, SPREAD_HINT } from './combine-errors.js'
 import { fail, nestedOption } from './option-checks.js'
 
 /**
@@ -49,7 +50,10 @@ const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title'])
  */
 export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDocs: CodeDocs, docs: DocsSettings | undefined } {
   const entries = catalog === undefined ? catalogEntries(defineErrors({})) : catalogEntries(catalog)
-  if (entries === undefined) fail('catalog', 'a catalog made by defineErrors()', catalog)
+  if (entries === undefined) {
+    if (isSpreadOfCatalogs(catalog)) throw new TypeError(`error-envelope option "catalog" must be a catalog made by defineErrors(), instead got catalogs spread into one object; ${SPREAD_HINT}`)
+    fail('catalog', 'a catalog made by defineErrors()', catalog)
+  }
   const titles = new Map(entries.map((entry) => [entry.code, entry.title]))
   const titleOf = function titleOf (code: string): string | undefined { return titles.get(code) }
   if (docs === undefined) return { codeDocs: { titleOf, entries, urlOf: function noPage () { return undefined } }, docs: undefined }
@@ -66,7 +70,18 @@ export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDo
   return { codeDocs: { titleOf, entries, urlOf }, docs: { path, title, entries, titleOf, urlOf } }
 }
 
-function isPageUrl (value: unknown): boolean {
+/**
+ * Whether a value is the public address of a reference page: an http or
+ * https URL without a fragment, since each code's `doc_url` adds its own
+ * (`#widget_not_found`).
+ *
+ * @example
+ * ```ts
+ * isPageUrl('https://api.example.com/errors') // true
+ * isPageUrl('https://api.example.com/errors#top') // false
+ * ```
+ */
+export function isPageUrl (value: unknown): boolean {
   if (typeof value !== 'string') return false
   try {
     const url = new URL(value)

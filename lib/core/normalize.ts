@@ -2,6 +2,7 @@ import { isApiError, isIdentifier, type ApiError, type ErrorDetail, type ErrorHe
 import { clip } from './clip.js'
 import { codeFor, isErrorStatus, type CodeEntry } from './codes.js'
 import type { NormalizedError } from './envelope.js'
+import { readOnlySet } from './read-only-set.js'
 import { readField } from './safe-read.js'
 import { kWholePart, validationEntry, validationPartOf, type RequestPart, type ValidationStatus } from './validation.js'
 
@@ -48,29 +49,10 @@ export const MAX_MESSAGE_LENGTH = 1024
 export const MAX_DETAILS = 100
 const MAX_FIELD_LENGTH = 256
 
-/**
- * Headers an `ApiError` or `http-errors` error may set on its response.
- * Anything else (`Set-Cookie` above all) is dropped: an error describes a
- * failure, it does not change the client's state.
- *
- * @example
- * ```ts
- * import { defaultErrorHeaders } from 'error-envelope'
- * defaultErrorHeaders.has('retry-after') // true
- * ```
- */
-/**
- * Headers an error may never set, whatever `errorHeaders` lists: the
- * response's framing and content type, hop-by-hop headers, `host` and
- * `set-cookie`. Naming one in `errorHeaders` fails at registration.
- *
- * @example
- * ```ts
- * import { refusedErrorHeaders } from 'error-envelope'
- * refusedErrorHeaders.has('transfer-encoding') // true
- * ```
- */
-export const refusedErrorHeaders: ReadonlySet<string> = new Set([
+// The sets the package reads; the exported ones are read-only copies, so
+// that no module can let `Set-Cookie` through for the whole process.
+/** Headers an error may never set (the private set of `refusedErrorHeaders`). */
+export const refusedHeaderNames: ReadonlySet<string> = new Set([
   // The answer's own framing and type: two of them make the message
   // ambiguous for every proxy on the way (request smuggling).
   'content-length',
@@ -88,7 +70,8 @@ export const refusedErrorHeaders: ReadonlySet<string> = new Set([
   'set-cookie'
 ])
 
-export const defaultErrorHeaders: ReadonlySet<string> = new Set([
+/** Headers an error may set by default (the private set of `defaultErrorHeaders`). */
+export const defaultHeaderNames: ReadonlySet<string> = new Set([
   'allow',
   'cache-control',
   'content-language',
@@ -107,6 +90,36 @@ export const defaultErrorHeaders: ReadonlySet<string> = new Set([
   'x-ratelimit-remaining',
   'x-ratelimit-reset'
 ])
+
+/**
+ * Headers an error may never set, whatever `errorHeaders` lists: the
+ * response's framing and content type, hop-by-hop headers, `host` and
+ * `set-cookie`. Naming one in `errorHeaders` fails at registration. A
+ * frozen, read-only copy: it has no `add`, `delete` or `clear`, and the
+ * package reads its own set.
+ *
+ * @example
+ * ```ts
+ * import { refusedErrorHeaders } from 'error-envelope'
+ * refusedErrorHeaders.has('transfer-encoding') // true
+ * ```
+ */
+export const refusedErrorHeaders: ReadonlySet<string> = readOnlySet(refusedHeaderNames)
+
+/**
+ * Headers an `ApiError` or `http-errors` error may set on its response.
+ * Anything else (`Set-Cookie` above all) is dropped: an error describes a
+ * failure, it does not change the client's state. A frozen, read-only
+ * copy: the `errorHeaders` option adds names, and the package reads its
+ * own set.
+ *
+ * @example
+ * ```ts
+ * import { defaultErrorHeaders } from 'error-envelope'
+ * defaultErrorHeaders.has('retry-after') // true
+ * ```
+ */
+export const defaultErrorHeaders: ReadonlySet<string> = readOnlySet(defaultHeaderNames)
 
 const fallback = codeFor(500)
 
@@ -300,7 +313,7 @@ function cleanHeaderList (headers: unknown, extra: ReadonlySet<string> | undefin
   let clean: Record<string, string> | undefined
   for (const name of Object.keys(headers)) {
     const lower = name.toLowerCase()
-    if ((!defaultErrorHeaders.has(lower) && extra?.has(lower) !== true) || refusedErrorHeaders.has(lower)) continue
+    if ((!defaultHeaderNames.has(lower) && extra?.has(lower) !== true) || refusedHeaderNames.has(lower)) continue
     const raw = readField(headers, name)
     // join() would call each element's toString: only strings and numbers join.
     const value = Array.isArray(raw) ? (raw.every(isHeaderPart) ? raw.join(', ') : undefined) : raw

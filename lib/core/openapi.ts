@@ -136,10 +136,13 @@ export function withErrorResponses<D extends OpenApiDocument> (
 export function declaredErrors (value: unknown, where: string, settings: OpenApiSettings, option = 'config.errors'): readonly string[] {
   if (value === undefined) return []
   // Every code of the catalog has a title.
-  if (!Array.isArray(value) || !value.every((code) => typeof code === 'string' && settings.codeDocs.titleOf(code) !== undefined)) {
-    throw new TypeError(`error-envelope: ${option} of ${where} must list codes of the catalog (built-in ones included), instead got ${JSON.stringify(value)}`)
+  const isCode = (code: unknown): boolean => typeof code === 'string' && settings.codeDocs.titleOf(code) !== undefined
+  if (Array.isArray(value) && value.every(isCode)) return value as string[]
+  const unknown = Array.isArray(value) ? value.find((code) => !isCode(code)) : undefined
+  if (typeof unknown === 'string' && settings.codeDocs.entries.every((entry) => entry.builtIn)) {
+    throw new TypeError(`error-envelope: ${option} of ${where} lists "${unknown}", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes`)
   }
-  return value as string[]
+  throw new TypeError(`error-envelope: ${option} of ${where} must list codes of the catalog (built-in ones included), instead got ${JSON.stringify(value)}`)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { booleanOption, fail, nestedOption, objectOption } from './option-checks.js'
-import { defaultErrorHeaders, refusedErrorHeaders } from './normalize.js'
+import { defaultHeaderNames, refusedHeaderNames } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { formatOption, type ErrorFormat } from './problem.js'
 import { normalizeDocsOptions, type CodeDocs, type DocsOptions, type DocsSettings } from './docs-options.js'
@@ -189,14 +189,14 @@ function levelOption (name: string, value: unknown, fallback: LogLevel): LogLeve
 }
 
 function headerNames (value: unknown): ReadonlySet<string> {
-  if (value === undefined) return defaultErrorHeaders
+  if (value === undefined) return defaultHeaderNames
   if (!Array.isArray(value)) fail('errorHeaders', 'an array of header names', value)
-  const names = new Set(defaultErrorHeaders)
+  const names = new Set(defaultHeaderNames)
   for (let i = 0; i < value.length; i++) {
     const name: unknown = value[i]
     if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail(`errorHeaders[${i}]`, 'a header name', name)
-    if (refusedErrorHeaders.has(name.toLowerCase())) {
-      fail(`errorHeaders[${i}]`, `a header an error may set, not one of ${[...refusedErrorHeaders].join(', ')}`, name)
+    if (refusedHeaderNames.has(name.toLowerCase())) {
+      fail(`errorHeaders[${i}]`, `a header an error may set, not one of ${[...refusedHeaderNames].join(', ')}`, name)
     }
     names.add(name.toLowerCase())
   }

@@ -33,6 +33,7 @@ export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type Normaliz
 export { STANDARD_METHODS, type NotFoundOptions } from './unrouted.js'
 export type { UnderPressureOptions } from './overload.js'
 export { catalogEntries, defineErrors, type BuiltInDescription, type CatalogEntry, type ErrorCatalog, type ErrorDefinition, type Placeholders, type Thrower } from './catalog.js'
+export { combineErrors, type CombinedCatalog } from './combine-errors.js'
 export { catalogJson, renderCatalogHtml, renderCatalogMarkdown } from './catalog-page.js'
 export type { DocsOptions } from './docs-options.js'
 export { problemOf, type ErrorFormat, type ProblemDetails, type ProblemFieldError } from './problem.js'

@@ -44,10 +44,12 @@ export function warnReplacedErrorHandler (fastify: FastifyInstance, installed: u
 
 /**
  * Warns once, when the server is ready, naming the routes that were added
- * before the plugin: Fastify fixed their error handler when they were
- * added, so their errors leave in Fastify's own shape (a 5xx with its real
+ * before the plugin: Fastify fixed their error handler before the plugin
+ * loaded, so their errors leave in Fastify's own shape (a 5xx with its real
  * message). It also names the routes added right after a `register()` that
- * was not awaited, which reach the router before the plugin loads.
+ * was not awaited, which reach the router before the plugin loads: they
+ * answer with the envelope, but the plugin's route hooks never see them
+ * (no rate limit, no error responses in the OpenAPI document).
  *
  * @example
  * ```ts
@@ -62,12 +64,20 @@ export function warnRoutesBeforePlugin (fastify: FastifyInstance): void {
   if (early.length === 0) return
   const shown = early.length > MAX_NAMED ? [...early.slice(0, MAX_NAMED), `and ${early.length - MAX_NAMED} more`] : early
   fastify.addHook('onReady', function warnEarlyRoutes (done) {
-    safeLog(fastify.log, 'warn', {}, `error-envelope was registered after these routes were added, so it cannot answer for them in full (their errors leave in Fastify's shape, with a 5xx's real message): ${shown.join(', ')}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`)
+    safeLog(fastify.log, 'warn', {}, `error-envelope was registered after these routes were added, so it cannot answer for them in full: ${shown.join(', ')}. ${EARLY_ROUTES_MISS} Register the plugin before the routes, and await it: await app.register(errorEnvelope)`)
     done()
   })
 }
 
 const MAX_NAMED = 20
+
+// What such a route misses. Fastify fixes a route's error handler once the
+// plugins registered before it have loaded (fastify 5.12 lib/route.js, in
+// `this.after()`), and runs `onRoute` hooks when the route is added: a route
+// added before the plugin keeps Fastify's handler; one added right after a
+// register() that was not awaited gets the envelope's handler, but the
+// plugin's `onRoute` hooks (rate limit, config.errors for OpenAPI) never see it.
+const EARLY_ROUTES_MISS = 'A route added before the plugin loaded answers its errors in Fastify\'s shape, with a 5xx\'s real message; one added after a register() that was not awaited answers with the envelope, but no rate limit counts its requests and the OpenAPI document lists none of its error responses.'
 
 /**
  * The routes of Fastify's `printRoutes()` tree, as `METHOD /path`: each

@@ -38,7 +38,12 @@ const wrong: Array<[unknown, string]> = [
   [{ widget_gone: { status: 410, message: 'x', docs: 'y' } }, 'defineErrors() entry "widget_gone": unknown field "docs"; known fields: status, message, type, title, description, fix'],
   [{ widget_gone: 'gone' }, 'defineErrors() entry "widget_gone" must be an object, instead got "gone"'],
   [{ not_found: { status: 410 } }, 'defineErrors() entry "not_found": not_found is a built-in code of status 404; describe it, or give your error another code'],
-  [{ not_found: { message: 'Nothing here' } }, 'defineErrors() entry "not_found": unknown field "message"; known fields: status, title, description, fix']
+  [{ not_found: { message: 'Nothing here' } }, 'defineErrors() entry "not_found": "not_found" is a built-in code, which an entry may only describe with title, description, fix and its status 404, instead got the field "message": its message is the package\'s own; for another message, give your error a code of its own'],
+  [{ conflict: { status: 409, message: 'x' } }, 'defineErrors() entry "conflict": "conflict" is a built-in code, which an entry may only describe with title, description, fix and its status 409, instead got the field "message": its message is the package\'s own; for another message, give your error a code of its own'],
+  [{ conflict: { type: 'card_error' } }, 'defineErrors() entry "conflict": "conflict" is a built-in code, which an entry may only describe with title, description, fix and its status 409, instead got the field "type": its type is the package\'s own; for another type, give your error a code of its own'],
+  [{ not_found: { docs: 'y' } }, 'defineErrors() entry "not_found": "not_found" is a built-in code, which an entry may only describe with title, description, fix and its status 404, instead got the field "docs"'],
+  [{ not_found: 'gone' }, 'defineErrors() entry "not_found" must be an object, instead got "gone"'],
+  [{ ...errors }, 'defineErrors() entry "widget_not_found" is an error of a catalog, not a definition; spreading catalogs ({ ...a, ...b }) makes no catalog: combine them with combineErrors(a, b)']
 ]
 
 for (const [definitions, message] of wrong) {

@@ -172,6 +172,12 @@ t.test('lists 429 for a route\'s own limit where the operation declares it, and 
   await assertFetched(t, await fetch(base + '/search'), 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' })
 })
 
+t.test('refuses an x-errors code of its own when no catalog was given, saying so', async (t) => {
+  const { envelope } = buildExpress(t)
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: { '/x': { get: { 'x-errors': ['widget_missing'], responses: {} } } } }),
+    new TypeError('error-envelope: x-errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
+})
+
 t.test('refuses what is not an OpenAPI 3 document, and an x-errors code the catalog does not have, naming it', async (t) => {
   const { envelope } = buildExpress(t, { catalog: errors })
   const notADocument = 'error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got'

@@ -1,6 +1,7 @@
 import t from 'tap'
 import Fastify from 'fastify'
-import { build } from '../helper.js'
+import swagger from '@fastify/swagger'
+import { assertEnvelope, build } from '../helper.js'
 import errorEnvelope from '../../index.js'
 import { routesOf } from '../../lib/fastify/mistakes.js'
 
@@ -30,7 +31,7 @@ t.test('does not warn for an error handler set in a child plugin', async (t) => 
   t.same(logs.filter((line) => line.msg === REPLACED), [])
 })
 
-const EARLY = (routes: string): string => `error-envelope was registered after these routes were added, so it cannot answer for them in full (their errors leave in Fastify's shape, with a 5xx's real message): ${routes}. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`
+const EARLY = (routes: string): string => `error-envelope was registered after these routes were added, so it cannot answer for them in full: ${routes}. A route added before the plugin loaded answers its errors in Fastify's shape, with a 5xx's real message; one added after a register() that was not awaited answers with the envelope, but no rate limit counts its requests and the OpenAPI document lists none of its error responses. Register the plugin before the routes, and await it: await app.register(errorEnvelope)`
 
 t.test('warns once at ready, naming the routes added before the plugin, in a child or after a register() not awaited', async (t) => {
   const { logs } = await build(t, {
@@ -53,6 +54,36 @@ t.test('warns once at ready, naming the routes added before the plugin, in a chi
   t.same(lines, [EARLY('GET /not-awaited')])
 })
 
+t.test('a route added before the plugin answers in Fastify\'s shape with a 5xx\'s real message, as the warning says', async (t) => {
+  const { app } = await build(t, { before (early) { early.get('/early', async () => { throw new Error('db password is hunter2') }) } })
+  const response = await app.inject('/early')
+  t.equal(response.statusCode, 500)
+  t.same(response.json(), { statusCode: 500, error: 'Internal Server Error', message: 'db password is hunter2' })
+})
+
+t.test('a route added after a register() not awaited answers with the masked envelope, but is not rate-limited nor documented, as the warning says', async (t) => {
+  const app = Fastify()
+  const lines: string[] = []
+  app.log.warn = ((_bindings: unknown, msg: string) => { lines.push(msg) }) as never
+  t.teardown(() => app.close())
+  await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Widgets', version: '1.0.0' } } })
+  app.register(errorEnvelope, { rateLimit: { max: 1, timeWindow: 60_000 } })
+  app.get('/not-awaited/:id', async () => { throw new Error('db password is hunter2') })
+  app.after(() => { app.get('/late/:id', async () => { throw new Error('db password is hunter2') }) })
+  await app.ready()
+  t.same(lines, [EARLY('GET /not-awaited/:id')])
+
+  const masked = { code: 'internal_error', message: 'Internal server error', type: 'api_error' }
+  assertEnvelope(t, await app.inject('/not-awaited/1'), 500, masked)
+  assertEnvelope(t, await app.inject('/not-awaited/1'), 500, masked)
+  assertEnvelope(t, await app.inject('/late/1'), 500, masked)
+  assertEnvelope(t, await app.inject('/late/1'), 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' })
+
+  const paths = (app.swagger() as { paths: Record<string, { get: { responses: Record<string, unknown> } }> }).paths
+  t.same(Object.keys(paths['/late/{id}'].get.responses).sort(), ['200', '404', '405', '429', '500'])
+  t.same(Object.keys(paths['/not-awaited/{id}'].get.responses), ['200'])
+})
+
 t.test('does not warn when every route comes after the plugin', async (t) => {
   const { logs } = await build(t, { routes (app) { app.get('/late', async () => 'late') } })
   t.same(logs.filter((line) => line.msg?.startsWith('error-envelope was registered after')), [])
@@ -61,7 +92,7 @@ t.test('does not warn when every route comes after the plugin', async (t) => {
 t.test('names at most 20 routes', async (t) => {
   const { logs } = await build(t, { before (app) { for (let i = 0; i < 25; i++) app.get(`/r${String(i).padStart(2, '0')}`, async () => i) } })
   const [line] = logs.filter((line) => line.msg?.startsWith('error-envelope was registered after'))
-  t.match(line.msg, /GET \/r19, and 5 more\. Register/)
+  t.match(line.msg, /GET \/r19, and 5 more\. A route added before/)
   t.notMatch(line.msg, /\/r20/)
 })
 

@@ -109,6 +109,17 @@ t.test('refuses a route whose config.errors names a code the catalog does not ha
   t.throws(() => app.get('/y', { config: { errors: 'not_found' } }, async () => 'y'), new TypeError('error-envelope: config.errors of GET /y must list codes of the catalog (built-in ones included), instead got "not_found"'))
 })
 
+t.test('refuses a route whose config.errors names a code of its own when no catalog was given, saying so', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope)
+  t.throws(() => app.get('/x', { config: { errors: ['not_found', 'widget_missing'] } }, async () => 'x'),
+    new TypeError('error-envelope: config.errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
+  t.doesNotThrow(() => app.get('/y', { config: { errors: ['not_found', 'conflict'] } }, async () => 'y'), 'built-in codes need no catalog')
+  t.throws(() => app.get('/z', { config: { errors: ['not_found', 7] } }, async () => 'z'),
+    new TypeError('error-envelope: config.errors of GET /z must list codes of the catalog (built-in ones included), instead got ["not_found",7]'))
+})
+
 t.test('documents validation answers with the validation.status option', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
