@@ -34,7 +34,7 @@ export interface SuiteOptions extends CommonOptions {
   underPressure?: UnderPressureOptions
   /** A catalog made by defineErrors(), and where its page is. */
   catalog?: object
-  docs?: { path?: string, publicUrl?: string, title?: string }
+  docs?: { path?: string, publicUrl?: string, title?: string, openapi?: boolean }
 }
 
 /** What a handler sees of the request, after validation. */

@@ -4,7 +4,7 @@ import t from 'tap'
 import { codeFor, unauthorized } from '../../index.js'
 import { contractErrors, problemErrors } from '../helper.js'
 import { errors } from '../fixtures/catalog.js'
-import { adapters, type Route, type RunningApp } from './adapters.js'
+import { adapters, envelopeAdapters, type Route, type RunningApp } from './adapters.js'
 
 // The OpenAPI document of an app lists, on each operation, the error
 // responses the app really gives, in the media types of the format option,
@@ -210,6 +210,23 @@ for (const adapter of adapters) {
     }
     for (const [operation, statuses] of Object.entries(listed)) {
       t.same(statuses.filter((status) => !sent.has(`${operation} ${status}`)), [], `every error response of ${operation} was given`)
+    }
+  })
+}
+
+for (const adapter of envelopeAdapters) {
+  t.test(`${adapter.name}: lists the reference page's routes among the paths with docs.openapi, once, as they are served`, async (t) => {
+    const app = await adapter.start(t, routes, { catalog: errors, docs: { path: '/api-errors', openapi: true } })
+    const document = app.openApi()
+    t.same(Object.keys(document.paths).sort(), ['/api-errors', '/api-errors.json', '/health', '/me', '/widgets', '/widgets/{id}'])
+    t.same(Object.keys(document.paths['/api-errors']), ['get'])
+    t.same(Object.keys(document.paths['/api-errors'].get.responses), ['200'], 'the page\'s routes have no error responses listed')
+    for (const [path, type] of [['/api-errors', 'text/html; charset=utf-8'], ['/api-errors.json', 'application/json; charset=utf-8']]) {
+      const response = await fetch(app.base + path)
+      t.equal(response.status, 200, `${path} is served`)
+      t.equal(response.headers.get('content-type'), type)
+      t.same(Object.keys(document.paths[path].get.responses['200'].content), [type.split(';')[0]], `${path}: the media type it is served in`)
+      await response.arrayBuffer()
     }
   })
 }
