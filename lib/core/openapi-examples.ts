@@ -1,7 +1,11 @@
 import { sampleMessage } from './catalog.js'
+import { codeFor } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import type { RequestPart } from './field-path.js'
 import { overloadError } from './overload.js'
+import { rateLimitAnswer } from './rate-limit-answer.js'
+import { headerSeconds } from './rate-limit-headers.js'
+import type { RateLimitHeaders } from './rate-limit-options.js'
 import { closingError } from './shutdown.js'
 import { answerAjvErrors, type ValidationSettings } from './validation.js'
 
@@ -56,6 +60,24 @@ const FAILURES: Readonly<Record<RequestPart, { keyword: string, instancePath: st
 export function validationExample (part: RequestPart, settings: ValidationSettings): ErrorExample {
   const answer = answerAjvErrors([FAILURES[part]], part, settings)
   return { name: answer.code, answer }
+}
+
+/**
+ * The example of a request over the rate limit, as the limiter words it for
+ * a client that used up a whole window of the `rateLimit` option (the
+ * table's entry without one).
+ *
+ * @example
+ * ```ts
+ * rateLimitExample({ max: 100, timeWindow: 60_000, headers: 'legacy' })
+ * // { name: 'rate_limit_exceeded', answer: { status: 429, message: 'Rate limit exceeded, retry in 60 seconds', ... } }
+ * ```
+ */
+export function rateLimitExample (rateLimit: { max: number, timeWindow: number, headers: RateLimitHeaders } | false): ErrorExample {
+  if (rateLimit === false) return entryExample(codeFor(429))
+  const { max, timeWindow, headers } = rateLimit
+  const { error } = rateLimitAnswer({ policy: 'default', max, ban: -1, window: headerSeconds(timeWindow), headers }, max + 1, timeWindow)
+  return { name: 'rate_limit_exceeded', answer: answerOf(error as NonNullable<typeof error>) }
 }
 
 /**

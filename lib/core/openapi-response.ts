@@ -10,8 +10,8 @@ export interface ResponseSettings {
   codeDocs: CodeDocs
   /** The request id header, lower-case, or false when none is sent. */
   requestIdHeader: string | false
-  /** The rate-limit headers a 429 carries, when rate limiting is on. */
-  rateLimit: { headers: RateLimitHeaders } | false
+  /** The rate limit, when it is on: its headers, and its window for the 429's example. */
+  rateLimit: { max: number, timeWindow: number, headers: RateLimitHeaders } | false
 }
 
 const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'

@@ -3,7 +3,7 @@ import { codeFor, specialCodes } from './codes.js'
 import type { RequestPart } from './field-path.js'
 import type { CommonSettings } from './options.js'
 import { withContracts } from './openapi-contracts.js'
-import { entryExample, shedExamples, validationExample, type ErrorExample } from './openapi-examples.js'
+import { entryExample, rateLimitExample, shedExamples, validationExample, type ErrorExample } from './openapi-examples.js'
 import { errorResponse, responseName, type ResponseSettings } from './openapi-response.js'
 
 /** What the document needs to know of one operation, beyond its path. */
@@ -105,7 +105,7 @@ export function withErrorResponses<D extends OpenApiDocument> (
       for (const part of facts.parts) add(validationExample(part, settings.validation))
       if (path.includes('{')) add(entryExample(codeFor(404)))
       if (refused) add(entryExample(codeFor(405)))
-      if (facts.rateLimited) add(entryExample(codeFor(429)))
+      if (facts.rateLimited) add(rateLimitExample(settings.rateLimit))
       for (const code of facts.errors) add(entryExample(entries.get(code) as CatalogEntry))
       add(entryExample(codeFor(500)))
       for (const example of shedExamples(settings.underPressure)) add(example)

@@ -31,7 +31,7 @@ t.test('documents the rate-limit headers of the rateLimit.headers option on 429,
   const legacy = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']
   const draft = ['RateLimit-Policy', 'RateLimit']
   for (const [mode, names] of [['legacy', legacy], ['draft', draft], ['both', [...legacy, ...draft]]] as const) {
-    const document = withErrorResponses({ openapi: '3.1.0', paths: { '/x': { get: { responses: {} } } } }, anyOperation, settingsOf({}, { rateLimit: { headers: mode } }))
+    const document = withErrorResponses({ openapi: '3.1.0', paths: { '/x': { get: { responses: {} } } } }, anyOperation, settingsOf({}, { rateLimit: { max: 100, timeWindow: 60_000, headers: mode } }))
     const responses = document.components?.responses as Record<string, { headers: Record<string, unknown> }>
     t.same(Object.keys(responses.Error429_rate_limit_exceeded.headers), ['X-Request-Id', 'Retry-After', ...names], `${mode}: the 429's headers`)
     t.same(Object.keys(responses.Error503_shutting_down.headers), ['X-Request-Id', 'Retry-After'], `${mode}: the 503's headers`)
@@ -92,4 +92,15 @@ t.test('lists the reference page\'s routes among the paths only with docs.openap
     '/api-errors.json': { get: { summary: 'The API\'s error codes as JSON', responses: { 200: { description: 'The codes', content: { 'application/json': { schema: { type: 'object' } } } } } } }
   })
   t.throws(() => settingsOf({ catalog: errors, docs: { openapi: 'yes' } }), new TypeError('error-envelope option "docs.openapi" must be a boolean, instead got "yes"'))
+})
+
+t.test('words the 429 example as the limiter words the answer to a client that used up a window of the rateLimit option', async (t) => {
+  const example = (rateLimit: OpenApiSettings['rateLimit']): unknown => {
+    const document = withErrorResponses({ openapi: '3.1.0', paths: { '/x': { get: { responses: {} } } } }, anyOperation, settingsOf({}, { rateLimit }))
+    return (document.components?.responses as Record<string, any>).Error429_rate_limit_exceeded.content['application/json'].examples.rate_limit_exceeded
+  }
+  const body = (message: string): object => ({ summary: message, value: { error: { code: 'rate_limit_exceeded', message, type: 'rate_limit_error', request_id: 'req_4Jd8kQ2mZx7Lr1Vb9Tn3' } } })
+  t.same(example({ max: 100, timeWindow: 60_000, headers: 'legacy' }), body('Rate limit exceeded, retry in 60 seconds'))
+  t.same(example({ max: 5, timeWindow: 1000, headers: 'draft' }), body('Rate limit exceeded, retry in 1 second'))
+  t.same(example(false), body('Too many requests'), 'the table\'s entry for an operation counted by a limit of its own only')
 })
