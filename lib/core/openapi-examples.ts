@@ -49,7 +49,9 @@ const FAILURES: Readonly<Record<RequestPart, { keyword: string, instancePath: st
 /**
  * The example of a schema failure of one part of the request, written by
  * the same code that answers a real one: its `param`, its `details` and the
- * status and code the `validation.status` option gives that part.
+ * status and code the `validation.status` option gives that part. Its name
+ * is the code for the body, and the code and the part for another part
+ * (`invalid_parameter_in_querystring`).
  *
  * @example
  * ```ts
@@ -59,7 +61,9 @@ const FAILURES: Readonly<Record<RequestPart, { keyword: string, instancePath: st
  */
 export function validationExample (part: RequestPart, settings: ValidationSettings): ErrorExample {
   const answer = answerAjvErrors([FAILURES[part]], part, settings)
-  return { name: answer.code, answer }
+  // Named by its part too, beside the body's: two parts answered with one
+  // code are two examples, and two responses apart.
+  return { name: part === 'body' ? answer.code : `${answer.code}_in_${part}`, answer }
 }
 
 /**

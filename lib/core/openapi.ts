@@ -106,7 +106,8 @@ export function withErrorResponses<D extends OpenApiDocument> (
       if (path.includes('{')) add(entryExample(codeFor(404)))
       if (refused) add(entryExample(codeFor(405)))
       if (facts.rateLimited) add(rateLimitExample(settings.rateLimit))
-      for (const code of facts.errors) add(entryExample(entries.get(code) as CatalogEntry))
+      // A declared rate_limit_exceeded is the limiter's, worded as it words it.
+      for (const code of facts.errors) add(code === 'rate_limit_exceeded' ? rateLimitExample(settings.rateLimit) : entryExample(entries.get(code) as CatalogEntry))
       add(entryExample(codeFor(500)))
       for (const example of shedExamples(settings.underPressure)) add(example)
       const operationResponses: Record<string, unknown> = { ...(isDocumentObject(operation.responses) ? operation.responses : {}) }

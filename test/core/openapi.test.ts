@@ -104,3 +104,22 @@ t.test('words the 429 example as the limiter words the answer to a client that u
   t.same(example({ max: 5, timeWindow: 1000, headers: 'draft' }), body('Rate limit exceeded, retry in 1 second'))
   t.same(example(false), body('Too many requests'), 'the table\'s entry for an operation counted by a limit of its own only')
 })
+
+t.test('gives operations whose failures read differently responses of their own, never one shared response that shows another\'s examples', async (t) => {
+  const facts: Record<string, OperationFacts> = {
+    '/a': { parts: new Set(['body']), rateLimited: false, errors: [] },
+    '/b': { parts: new Set(['querystring']), rateLimited: false, errors: [] },
+    '/c': { parts: new Set(['params', 'querystring']), rateLimited: false, errors: [] }
+  }
+  const operation = { get: { responses: {} } }
+  const document = withErrorResponses({ openapi: '3.1.0', paths: { '/a': operation, '/b': operation, '/c': operation } }, (path) => facts[path], settingsOf({ validation: { status: 422 } }))
+  const responses = document.components?.responses as Record<string, any>
+  const examplesOf = (path: string): Record<string, { value: { error: { message: string } } }> => {
+    const ref = (document.paths?.[path] as Record<string, { responses: Record<string, { $ref: string }> }>).get.responses['422'].$ref
+    return responses[ref.split('/').pop() as string].content['application/json'].examples
+  }
+  const messages = (path: string): Record<string, string> => Object.fromEntries(Object.entries(examplesOf(path)).map(([name, example]) => [name, example.value.error.message]))
+  t.same(messages('/a'), { validation_failed: 'Missing required field: name' })
+  t.same(messages('/b'), { validation_failed_in_querystring: 'Invalid field limit: must be an integer' })
+  t.same(messages('/c'), { validation_failed_in_params: 'Invalid field id: must be a string', validation_failed_in_querystring: 'Invalid field limit: must be an integer' })
+})
