@@ -174,6 +174,20 @@ export function catalogEntries (catalog: unknown): readonly CatalogEntry[] | und
   return Array.isArray(entries) ? entries as CatalogEntry[] : undefined
 }
 
+/**
+ * A catalog message as an example shows it: each `{name}` placeholder filled
+ * with a sample value that reads as one (`example-name`), so that no
+ * document shows a raw placeholder a client would never receive.
+ *
+ * @example
+ * ```ts
+ * sampleMessage('Widget {id} not found') // 'Widget example-id not found'
+ * ```
+ */
+export function sampleMessage (message: string): string {
+  return message.replace(PLACEHOLDER, function sample (_all, placeholder: string) { return `example-${placeholder}` })
+}
+
 function checkEntry (code: string, definition: unknown): CatalogEntry {
   const name = `defineErrors() entry "${code}"`
   if (!isIdentifier(code)) throw new TypeError(`${name}: a code is lower-case letters, digits and underscores, starting with a letter, at most 64`)

@@ -1,12 +1,14 @@
 import { catalogEntries, defineErrors, type CatalogEntry } from './catalog.js'
 import { isSpreadOfCatalogs, SPREAD_HINT } from './combine-errors.js'
-import { fail, nestedOption } from './option-checks.js'
+import { booleanOption, fail, nestedOption } from './option-checks.js'
 
 /**
  * Where the catalog's reference page is served and linked from: `path` on
  * this server (default `/errors`, with the JSON at `/errors.json`), and the
  * public address of the page for `doc_url` (default: `path` alone, a
- * relative URL); `title` names the API on the page.
+ * relative URL); `title` names the API on the page; `openapi: true` lists
+ * the page's two routes among the paths of the API's OpenAPI document
+ * (default false: they document the API, they are not part of it).
  *
  * @example
  * ```ts
@@ -17,6 +19,7 @@ export interface DocsOptions {
   path?: string
   publicUrl?: string
   title?: string
+  openapi?: boolean
 }
 
 /** What an answer takes from the catalog: its code's `doc_url` and title. */
@@ -33,9 +36,11 @@ export interface CodeDocs {
 export interface DocsSettings extends CodeDocs {
   path: string
   title: string
+  /** Whether the OpenAPI document lists the page's routes. */
+  openapi: boolean
 }
 
-const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title'])
+const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title', 'openapi'])
 
 /**
  * Checks the `catalog` and `docs` options. Without `docs` there is no page
@@ -64,10 +69,11 @@ export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDo
   if (publicUrl !== undefined && !isPageUrl(publicUrl)) fail('docs.publicUrl', 'an http or https URL without a fragment', publicUrl)
   const title = given.title ?? 'this API'
   if (typeof title !== 'string' || title === '') fail('docs.title', 'a non-empty string', title)
+  const openapi = booleanOption('docs.openapi', given.openapi, false)
   const base = (publicUrl as string | undefined) ?? path
   const codes = new Set(entries.map((entry) => entry.code))
   const urlOf = function docUrlOf (code: string): string | undefined { return codes.has(code) ? `${base}#${code}` : undefined }
-  return { codeDocs: { titleOf, entries, urlOf }, docs: { path, title, entries, titleOf, urlOf } }
+  return { codeDocs: { titleOf, entries, urlOf }, docs: { path, title, openapi, entries, titleOf, urlOf } }
 }
 
 /**

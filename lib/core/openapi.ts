@@ -1,11 +1,10 @@
 import type { CatalogEntry } from './catalog.js'
 import { codeFor, specialCodes } from './codes.js'
-import { envelopeSchema } from './envelope-schema.js'
 import type { RequestPart } from './field-path.js'
 import type { CommonSettings } from './options.js'
-import { problemOf } from './problem.js'
-import { problemSchema } from './problem-schema.js'
-import { validationEntry } from './validation.js'
+import { withContracts } from './openapi-contracts.js'
+import { entryExample, rateLimitExample, shedExamples, validationExample, type ErrorExample } from './openapi-examples.js'
+import { errorResponse, responseName, type ResponseSettings } from './openapi-response.js'
 
 /** What the document needs to know of one operation, beyond its path. */
 export interface OperationFacts {
@@ -26,10 +25,10 @@ export interface OpenApiDocument {
 }
 
 /** The settings the error responses of a document come from. */
-export type OpenApiSettings = Pick<CommonSettings, 'format' | 'validation' | 'codeDocs'>
-
-/** One error a response can carry, as its example. */
-interface Example { code: string, status: number, type: string, message: string }
+export interface OpenApiSettings extends Pick<CommonSettings, 'validation' | 'docs'>, ResponseSettings {
+  /** The overload limits, when the server sheds requests under pressure. */
+  underPressure: { retryAfter: number } | false
+}
 
 // The operations of a path item (OpenAPI 3).
 const OPERATIONS: ReadonlySet<string> = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
@@ -43,20 +42,23 @@ function answersMethodNotAllowed (methods: readonly string[]): boolean {
   return REFUSABLE.some((method) => !methods.includes(method))
 }
 
-const EXAMPLE_ID = 'req_4Jd8kQ2mZx7Lr1Vb9Tn3'
-
 /**
  * Adds the error responses of every operation to an OpenAPI 3 document, in
  * place: the contract as `components.schemas.ErrorEnvelope` (and
- * `ProblemDetails` when the `format` option sends problem details), one
- * response per status and set of codes in `components.responses`, and, on
- * each operation `factsOf` knows, a reference to each error response it can
- * give: 400 `invalid_json` and 413 where it takes a body, 400/422 for each
- * part its schemas validate, 404 for a path with parameters, 405 where its
- * path leaves one of GET, POST, PUT, PATCH and DELETE unserved, 429 where it
- * is rate-limited, the catalog codes it declares, and 500. A response the
- * operation documents itself under the same status stays its own. Path items
- * and operations are written anew, never changed where they are shared.
+ * `ProblemDetails` when the `format` option sends problem details), once,
+ * one response per status and set of errors in `components.responses`, and,
+ * on each operation `factsOf` knows, a reference to each error response it
+ * can give: 400 `invalid_json`, 413 and 415 where it takes a body, 400/422
+ * for each part its schemas validate, 404 for a path with parameters, 405
+ * where its path leaves one of GET, POST, PUT, PATCH and DELETE unserved,
+ * 429 where it is rate-limited, the catalog codes it declares, 500, and 503
+ * (every request that arrives while the server shuts down gets it; with
+ * `underPressure`, a request shed under overload too). Each response's
+ * schema narrows `code` to the codes it carries, and documents the headers
+ * sent with it. A response the operation documents itself under the same
+ * status stays its own. Path items and operations are written anew, never
+ * changed where they are shared. With `docs: { openapi: true }`, the
+ * reference page's two routes are listed among the paths.
  *
  * @example
  * ```ts
@@ -72,8 +74,7 @@ export function withErrorResponses<D extends OpenApiDocument> (
   const entries = new Map(settings.codeDocs.entries.map((entry) => [entry.code, entry]))
   const components = { ...document.components }
   document.components = components
-  components.schemas = { ...components.schemas, ErrorEnvelope: component(envelopeSchema) }
-  if (settings.format !== 'envelope') components.schemas.ProblemDetails = component(problemSchema)
+  withContracts(document as { components: typeof components }, settings.format !== 'envelope')
   const responses: Record<string, unknown> = {}
   const paths = document.paths ?? {}
   for (const [path, given] of Object.entries(paths)) {
@@ -89,29 +90,30 @@ export function withErrorResponses<D extends OpenApiDocument> (
       const operation: Record<string, unknown> = { ...(item[method] as Record<string, unknown>) }
       const facts = factsOf(path, method, operation, item)
       if (facts === undefined) continue
-      const byStatus = new Map<number, Example[]>()
-      const add = (example: Example): void => {
-        const list = byStatus.get(example.status) ?? []
-        if (!list.some((known) => known.code === example.code)) list.push(example)
-        byStatus.set(example.status, list)
+      const byStatus = new Map<number, ErrorExample[]>()
+      const add = (example: ErrorExample): void => {
+        const status = example.answer.status
+        const list = byStatus.get(status) ?? []
+        if (!list.some((known) => known.name === example.name)) list.push(example)
+        byStatus.set(status, list)
       }
       if (facts.parts.has('body')) {
-        add(fromEntry(specialCodes.invalidJson))
-        add(fromEntry(codeFor(413)))
+        add(entryExample(specialCodes.invalidJson))
+        add(entryExample(codeFor(413)))
+        add(entryExample(codeFor(415)))
       }
-      for (const part of facts.parts) {
-        const status = settings.validation.status[part]
-        add({ ...fromEntry(validationEntry(status, part)), status })
-      }
-      if (path.includes('{')) add(fromEntry(codeFor(404)))
-      if (refused) add(fromEntry(codeFor(405)))
-      if (facts.rateLimited) add(fromEntry(codeFor(429)))
-      for (const code of facts.errors) add(fromEntry(entries.get(code) as CatalogEntry))
-      add(fromEntry(codeFor(500)))
+      for (const part of facts.parts) add(validationExample(part, settings.validation))
+      if (path.includes('{')) add(entryExample(codeFor(404)))
+      if (refused) add(entryExample(codeFor(405)))
+      if (facts.rateLimited) add(rateLimitExample(settings.rateLimit))
+      // A declared rate_limit_exceeded is the limiter's, worded as it words it.
+      for (const code of facts.errors) add(code === 'rate_limit_exceeded' ? rateLimitExample(settings.rateLimit) : entryExample(entries.get(code) as CatalogEntry))
+      add(entryExample(codeFor(500)))
+      for (const example of shedExamples(settings.underPressure)) add(example)
       const operationResponses: Record<string, unknown> = { ...(isDocumentObject(operation.responses) ? operation.responses : {}) }
       for (const [status, examples] of byStatus) {
         const name = responseName(status, examples)
-        responses[name] = response(status, examples, settings)
+        responses[name] = errorResponse(status, examples, settings)
         operationResponses[String(status)] ??= { $ref: `#/components/responses/${name}` }
       }
       operation.responses = operationResponses
@@ -119,7 +121,16 @@ export function withErrorResponses<D extends OpenApiDocument> (
     }
   }
   components.responses = { ...components.responses, ...responses }
+  if (settings.docs?.openapi === true) document.paths = { ...paths, ...docsPaths(settings.docs.path) }
   return document
+}
+
+// The reference page's routes, as both adapters serve them.
+function docsPaths (path: string): Record<string, Record<string, unknown>> {
+  return {
+    [path]: { get: { summary: 'The reference page of the API\'s error codes', responses: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+    [`${path}.json`]: { get: { summary: 'The API\'s error codes as JSON', responses: { 200: { description: 'The codes', content: { 'application/json': { schema: { type: 'object' } } } } } } }
+  }
 }
 
 /**
@@ -159,49 +170,4 @@ export function isDocumentObject (value: unknown): value is Record<string, unkno
   if (typeof value !== 'object' || value === null) return false
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
-}
-
-function fromEntry (entry: { code: string, status: number, type: string, message: string }): Example {
-  return { code: entry.code, status: entry.status, type: entry.type, message: entry.message }
-}
-
-// One named response per status and set of codes, so that operations share it.
-function responseName (status: number, examples: readonly Example[]): string {
-  return `Error${status}_${examples.map((example) => example.code).sort().join('_')}`
-}
-
-// A contract as a component of the document: without its draft and $id.
-function component (schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { $schema: _draft, $id: _id, ...rest } = schema
-  return rest
-}
-
-// The bodies of the `format` option: the envelope as `application/json`,
-// problem details as `application/problem+json`, or both for 'negotiate'.
-function response (status: number, examples: readonly Example[], settings: OpenApiSettings): object {
-  const content: Record<string, unknown> = {}
-  if (settings.format !== 'problem') {
-    content['application/json'] = {
-      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-      examples: examplesOf(examples, function envelopeExample (example) {
-        const error: Record<string, unknown> = { code: example.code, message: example.message, type: example.type, request_id: EXAMPLE_ID }
-        const docUrl = settings.codeDocs.urlOf(example.code)
-        if (docUrl !== undefined) error.doc_url = docUrl
-        return { error }
-      })
-    }
-  }
-  if (settings.format !== 'envelope') {
-    content['application/problem+json'] = {
-      schema: { $ref: '#/components/schemas/ProblemDetails' },
-      examples: examplesOf(examples, function problemExample (example) { return problemOf(example, EXAMPLE_ID, settings.codeDocs) })
-    }
-  }
-  return { description: `${status} ${examples.map((example) => example.code).join(', ')}`, content }
-}
-
-function examplesOf (examples: readonly Example[], body: (example: Example) => object): Record<string, unknown> {
-  const values: Record<string, unknown> = {}
-  for (const example of examples) values[example.code] = { summary: example.message, value: body(example) }
-  return values
 }

@@ -10,15 +10,17 @@ const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'pa
 /**
  * A copy of an app's OpenAPI 3 document (written by hand, or by a tool such
  * as swagger-jsdoc) with the error responses of each operation, as the
- * Express adapter answers them: 400 `invalid_json` and 413 where the
+ * Express adapter answers them: 400 `invalid_json`, 413 and 415 where the
  * operation takes a body, the 400/422 of `envelope.validate()` for each part
  * it declares (a `requestBody`, parameters in the path, query or headers),
  * 404 for a path with parameters, 405 where the path leaves one of GET,
  * POST, PUT, PATCH and DELETE unserved, 429 under a global rate limit, the
  * catalog codes the operation lists in `x-errors` (built-in ones included,
  * such as `unauthorized`, or `rate_limit_exceeded` for a route's own limit),
- * and 500. A response the operation documents itself stays its own; the
- * document given is left as it was.
+ * 500 and 503 (the answer while the server closes), each with `code`
+ * narrowed to the codes it carries, and its headers. A response the
+ * operation documents itself stays its own; the document given is left as
+ * it was.
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@ const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'pa
  *   info: { title: 'Widgets', version: '1.0.0' },
  *   paths: { '/widgets/{id}': { get: { 'x-errors': ['widget_not_found'], responses: { 200: { description: 'A widget' } } } } }
  * })
- * spec.paths['/widgets/{id}'].get.responses // 200, and 404, 405 and 500 as $refs
+ * spec.paths['/widgets/{id}'].get.responses // 200, and 404, 405, 500 and 503 as $refs
  * ```
  */
 export function documentExpressErrors<D extends object> (document: D, settings: ExpressSettings): D {

@@ -9,14 +9,16 @@ const PARTS: readonly RequestPart[] = ['body', 'querystring', 'params', 'headers
  * Adds the errors of every route to the OpenAPI document of
  * `@fastify/swagger`, when it is registered: `components.schemas.ErrorEnvelope`
  * (the contract, and `ProblemDetails` when the `format` option sends problem
- * details), a response per error kind in `components.responses`, and, on
- * each operation, the error responses it can really give: 400/422 where it
- * has a schema, 404 for paths with parameters, 405 where its path serves
- * other methods, 429 where it is rate-limited, the codes its `config.errors`
- * declares (catalog codes, `unauthorized`, `forbidden`...), and 500, each
- * with an example of every code it can carry, in each media type the
- * `format` option answers with. Only the document changes: error bodies are
- * written as they always are.
+ * details), once (the copy `@fastify/swagger` lists as `def-0` is merged
+ * into it), a response per error kind in `components.responses`, and, on
+ * each operation, the error responses it can really give: 400/413/415 where
+ * it takes a body, 400/422 where it has a schema, 404 for paths with
+ * parameters, 405 where its path serves other methods, 429 where it is
+ * rate-limited, the codes its `config.errors` declares (catalog codes,
+ * `unauthorized`, `forbidden`...), 500 and 503, each with `code` narrowed
+ * to the codes it carries, its headers, and an example of every code, in
+ * each media type the `format` option answers with. Only the document
+ * changes: error bodies are written as they always are.
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ const PARTS: readonly RequestPart[] = ['body', 'querystring', 'params', 'headers
  * await app.register(errorEnvelope, { catalog: errors })
  * app.get('/widgets/:id', { config: { errors: ['widget_not_found'] } }, getWidget)
  * await app.ready()
- * app.swagger().paths['/widgets/{id}'].get.responses // { 404: ..., 405: ..., 500: ... }
+ * app.swagger().paths['/widgets/{id}'].get.responses // { 404: ..., 405: ..., 500: ..., 503: ... }
  * ```
  */
 export function installOpenApiErrors (fastify: FastifyInstance, settings: Settings): void {

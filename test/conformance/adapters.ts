@@ -34,7 +34,7 @@ export interface SuiteOptions extends CommonOptions {
   underPressure?: UnderPressureOptions
   /** A catalog made by defineErrors(), and where its page is. */
   catalog?: object
-  docs?: { path?: string, publicUrl?: string, title?: string }
+  docs?: { path?: string, publicUrl?: string, title?: string, openapi?: boolean }
   /** The largest body the app accepts, instead of `BODY_LIMIT`: the framework's option, not the adapter's. */
   bodyLimit?: number
 }
