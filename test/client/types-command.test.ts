@@ -9,6 +9,9 @@ import { renderCodeTypes } from '../../lib/core/code-types.js'
 import { envelopeAdapters } from '../conformance/adapters.js'
 import { errors } from '../fixtures/catalog.js'
 
+// Each compile of a consumer takes seconds on a busy machine.
+t.setTimeout(120_000)
+
 const entries = catalogEntries(errors) ?? []
 
 // Runs the command in-process and keeps what it printed.
