@@ -3,7 +3,14 @@ import { parseArgs } from 'node:util'
 import type { CatalogEntry } from '../core/catalog.js'
 import { renderCodeTypes, type CodeTypeEntry } from '../core/code-types.js'
 
-/** The usage of `error-envelope types`. */
+/**
+ * The usage of `error-envelope types`, shown with every mistake.
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(TYPES_USAGE + '\n')
+ * ```
+ */
 export const TYPES_USAGE = `Usage: error-envelope types <module | URL of /errors.json> [--out <file>]
 
 Writes a TypeScript module of every error code of the API: the ApiErrorCode
@@ -12,7 +19,14 @@ union and the apiErrorCodes map from code to status and type, sorted, to
 exports (made by defineErrors()) or from the /errors.json a running server
 serves beside its reference page.`
 
-/** Where the command writes: the process's streams, or a test's. */
+/**
+ * Where the command writes: the process's streams, or a test's.
+ *
+ * @example
+ * ```ts
+ * const output: CommandOutput = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) }
+ * ```
+ */
 export interface CommandOutput {
   stdout: (text: string) => void
   stderr: (text: string) => void

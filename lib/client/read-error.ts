@@ -14,7 +14,15 @@ export interface ReadErrorOptions {
   maxBytes?: number
 }
 
-/** The part of a `Response` that `readError()` uses. */
+/**
+ * The part of a `Response` that `readError()` uses: a fetch `Response`, or
+ * the response of a client built on fetch (ky's `HTTPError.response`).
+ *
+ * @example
+ * ```ts
+ * const response: ResponseLike = await fetch('/widgets/w_9')
+ * ```
+ */
 export interface ResponseLike {
   readonly status: number
   readonly statusText?: string

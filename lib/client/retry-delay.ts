@@ -15,7 +15,14 @@ export interface RetryDelayOptions {
   maxMs?: number
 }
 
-/** What a client's retry hook is given: ofetch's `FetchContext` has this shape. */
+/**
+ * What a client's retry hook is given: ofetch's `FetchContext` has this shape.
+ *
+ * @example
+ * ```ts
+ * const context: RetryContext = { response: { status: 429, headers: new Headers({ 'retry-after': '2' }) } }
+ * ```
+ */
 export interface RetryContext {
   response?: { status: number, headers: unknown } | undefined
 }

@@ -1,6 +1,14 @@
 import { isErrorStatus } from './code-table.js'
 
-/** What the code types module says of one code. */
+/**
+ * What the code types module says of one code: a `CatalogEntry` or an item
+ * of `/errors.json` has these fields.
+ *
+ * @example
+ * ```ts
+ * const entry: CodeTypeEntry = { code: 'not_found', status: 404, type: 'invalid_request_error' }
+ * ```
+ */
 export interface CodeTypeEntry {
   code: string
   status: number

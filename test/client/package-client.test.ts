@@ -42,7 +42,7 @@ const runtime = (load: string) => `${load}
 const response = new Response(JSON.stringify({ error: { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id', request_id: 'req_1' } }), { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' } })
 client.readError(response).then((err) => {
   const loaded = typeof require === 'function' ? Object.keys(require.cache).map((file) => file.slice(file.indexOf('/dist/') + 1)).filter((file) => file.startsWith('dist/')).sort() : []
-  process.stdout.write(JSON.stringify({ isClientError: client.isClientError(err), name: err.name, code: err.code, message: err.message, param: err.param, requestId: err.requestId, format: err.format, bodyUsed: response.bodyUsed, loaded }))
+  process.stdout.write(JSON.stringify({ isClientError: client.isClientError(err), name: err.name, code: err.code, message: err.message, param: err.param, requestId: err.requestId, format: err.format, bodyUsed: response.bodyUsed, loaded, crossBuild: other === null ? null : [other.isClientError(err), client.isClientError(other.parseError(404, {}, null))] }))
 })
 `
 
@@ -91,10 +91,10 @@ t.test('error-envelope/client from the packed tarball', async (t) => {
   }
 
   t.test('loads with import and with require, and reads a Response, loading nothing of the server', async (t) => {
-    for (const [file, load] of [['client.mjs', "import * as client from 'error-envelope/client'"], ['client.cjs', "const client = require('error-envelope/client')"]]) {
+    for (const [file, load] of [['client.mjs', "import * as client from 'error-envelope/client'\nimport { createRequire } from 'node:module'\nconst other = createRequire(import.meta.url)('error-envelope/client')"], ['client.cjs', "const client = require('error-envelope/client')\nconst other = null"]]) {
       writeFileSync(join(scratch, file), runtime(load))
       const report = JSON.parse(execFileSync(process.execPath, [file], { cwd: scratch, encoding: 'utf8', env: childEnv, timeout: 30_000 }))
-      t.same({ ...report, loaded: undefined }, { isClientError: true, name: 'ClientError', code: 'not_found', message: 'Widget w_1 not found', param: 'id', requestId: 'req_1', format: 'envelope', bodyUsed: false, loaded: undefined }, file)
+      t.same({ ...report, loaded: undefined }, { isClientError: true, name: 'ClientError', code: 'not_found', message: 'Widget w_1 not found', param: 'id', requestId: 'req_1', format: 'envelope', bodyUsed: false, loaded: undefined, crossBuild: file === 'client.mjs' ? [true, true] : null }, file)
       if (file === 'client.cjs') {
         t.same(report.loaded.filter((loaded: string) => !/^dist\/cjs\/(client\.js|lib\/client\/[a-z-]+\.js|lib\/core\/code-table\.js)$/.test(loaded)), [], 'require loads the client and the table of codes only')
         t.ok(report.loaded.includes('dist/cjs/lib/core/code-table.js'))
