@@ -1,7 +1,9 @@
 import t from 'tap'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { catalogEntries, type CatalogEntry } from '../../index.js'
 import { typesCommand } from '../../lib/cli/types-command.js'
@@ -87,6 +89,23 @@ for (const adapter of envelopeAdapters) {
     t.match(notCatalog, { code: 2, stderr: /^error-envelope: cannot read .*\/errors: / })
   })
 }
+
+t.test('the error-envelope command dispatches types, and keeps docs', async (t) => {
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'esm', 'cli.js')
+  const { base } = await envelopeAdapters[0].start(t, [], { catalog: errors, docs: { path: '/errors' } })
+  const env = { ...process.env }
+  delete env.NODE_OPTIONS
+  delete env.NODE_V8_COVERAGE
+  const written = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [cli, 'types', `${base}/errors.json`], { env, timeout: 30_000 }, (error, stdout) => { if (error !== null) reject(error); else resolve(stdout) })
+  })
+  t.equal(written, (await run(['fixture'])).stdout)
+  const help = await new Promise<string>((resolve) => {
+    execFile(process.execPath, [cli, '--help'], { env, timeout: 30_000 }, (_error, stdout) => { resolve(stdout) })
+  })
+  t.match(help, 'Usage: error-envelope docs <module>')
+  t.match(help, 'error-envelope types <module | URL of /errors.json> [--out <file>]')
+})
 
 t.test('says what is wrong, with the usage, and exits 2', async (t) => {
   const server = (await import('node:http')).createServer((request, response) => { response.setHeader('content-type', 'application/json'); response.end(request.url === '/empty' ? '{"errors":[]}' : 'null') })
