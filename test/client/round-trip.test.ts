@@ -3,6 +3,7 @@ import { readError, type ClientError } from '../../client.js'
 import { contractErrors, problemErrors } from '../helper.js'
 import { envelopeAdapters, type Route } from '../conformance/adapters.js'
 import { cases, routes, type Case } from '../conformance/failures.js'
+import { errors } from '../fixtures/catalog.js'
 
 // Every failure of the conformance suite's API, and two more that carry
 // details from a schema and the rate-limit headers, read back with
@@ -82,5 +83,25 @@ for (const adapter of envelopeAdapters) {
       read++
     }
     t.equal(read, cases.filter((c) => c.error !== undefined).length + 2, 'every failure was read')
+  })
+}
+
+for (const adapter of envelopeAdapters) {
+  t.test(`${adapter.name}: a catalog code reads back with its doc_url, from the envelope and from problem details`, async (t) => {
+    const catalogRoutes: Route[] = [{ method: 'GET', path: '/widgets/:id', handler: ({ params }) => { throw errors.widget_not_found({ id: (params as { id: string }).id }, { param: 'id' }) } }]
+    const docs = { path: '/errors', publicUrl: 'https://api.example.com/errors' }
+    const envelopeApp = await adapter.start(t, catalogRoutes, { catalog: errors, docs })
+    const problemApp = await adapter.start(t, catalogRoutes, { catalog: errors, docs, format: 'problem' })
+    const response = await fetch(`${envelopeApp.base}/widgets/w_9`)
+    const err = await readError(response)
+    const envelope = await response.json()
+    t.same(contractErrors(envelope), [])
+    t.equal(envelope.error.doc_url, 'https://api.example.com/errors#widget_not_found')
+    t.same(fieldsOf(err), expectedOf(404, response.headers, envelope))
+    const problemResponse = await fetch(`${problemApp.base}/widgets/w_9`)
+    const fromProblem = await readError(problemResponse)
+    const problem = await problemResponse.json()
+    t.same(problemErrors(problem), [])
+    t.same(fieldsOf(fromProblem), expectedOf(404, problemResponse.headers, { error: { ...envelope.error, request_id: problem.request_id } }))
   })
 }
