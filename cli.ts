@@ -6,13 +6,18 @@ import { catalogEntries, type CatalogEntry } from './lib/core/catalog.js'
 import { renderCatalogHtml, renderCatalogMarkdown } from './lib/core/catalog-page.js'
 import { isSpreadOfCatalogs, SPREAD_HINT } from './lib/core/combine-errors.js'
 import { publicUrlProblem, writePage } from './lib/cli/docs-output.js'
+import { typesCommand } from './lib/cli/types-command.js'
 
 const USAGE = `Usage: error-envelope docs <module> [--out <file>] [--format html|md] [--public-url <url>] [--title <name>]
 
 Writes the "Errors" reference page of the catalog that <module> exports
 (made by defineErrors(): its default export, else its export named
 "errors", else its one catalog export), as HTML or Markdown, to <file> or
-to standard output.`
+to standard output.
+
+       error-envelope types <module | URL of /errors.json> [--out <file>]
+
+Writes the ApiErrorCode union and a map from code to status and type.`
 
 /**
  * The `error-envelope` command: `error-envelope docs ./errors.js --out
@@ -25,6 +30,7 @@ to standard output.`
  * ```
  */
 async function main (argv: string[]): Promise<number> {
+  if (argv[0] === 'types') return await typesCommand(argv.slice(1), catalogOf, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) })
   let parsed
   try {
     parsed = parseArgs({

@@ -1,7 +1,10 @@
 // A demo API with a route for every kind of failure. `npm start` runs it on
 // localhost and prints curl lines to try; every error answers the envelope.
+import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import errorEnvelope, { conflict, gone, serverOptions, unauthorized, unprocessable } from 'error-envelope'
+import errorEnvelope, { conflict, gone, notFound, serverOptions, unauthorized, unprocessable } from 'error-envelope'
 import { errors } from './errors.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -64,6 +67,33 @@ app.get('/search', { config: { rateLimit: { max: 3, timeWindow: '1 minute' } } }
 app.get('/legacy', async () => { throw gone('This endpoint was retired') })
 app.get('/crash', async () => { throw new Error('connection to db-primary:5432 refused (password=hunter2)') })
 
+// The client half in a browser: /client/ loads error-envelope/client as ES
+// modules straight from the package's build, fetches a failing route and
+// shows what readError() made of it.
+const clientBuild = dirname(fileURLToPath(import.meta.resolve('error-envelope/client')))
+const CLIENT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>error-envelope/client</title></head>
+<body><main><h1>readError() in a browser</h1><p>GET /widgets/w_9 answered:</p><pre id="error">reading…</pre></main>
+<script type="module">
+import { readError } from '/client/client.js'
+const res = await fetch('/widgets/w_9')
+const err = await readError(res)
+const shown = { name: err.name, status: err.status, code: err.code, type: err.type, message: err.message, param: err.param,
+  details: err.details, requestId: err.requestId, header: res.headers.get('x-request-id'), docUrl: err.docUrl,
+  retryable: err.retryable, format: err.format, body: err.body, bodyStillUnread: !res.bodyUsed }
+const out = document.getElementById('error')
+out.textContent = JSON.stringify(shown, null, 2)
+out.dataset.ready = 'true'
+</script></body></html>
+`
+app.get('/client/', async (request, reply) => reply.type('text/html; charset=utf-8').send(CLIENT_PAGE))
+app.get('/client/*', async (request, reply) => {
+  const file = request.params['*']
+  // Only the client's own modules and the table of codes it imports.
+  if (!/^(client|lib\/client\/[a-z-]+|lib\/core\/code-table)\.js$/.test(file)) throw notFound(`No client module ${file}`)
+  return reply.type('text/javascript; charset=utf-8').send(await readFile(join(clientBuild, file), 'utf8'))
+})
+
 await app.listen({ port, host })
 
 const base = `http://${host}:${app.server.address().port}`
@@ -86,3 +116,4 @@ const tries = [
 process.stdout.write(`\nerror-envelope demo on ${base}; try:\n\n`)
 for (const [what, line] of tries) process.stdout.write(`  # ${what}\n  ${line}\n\n`)
 process.stdout.write(`The "Errors" reference page of these codes: ${base}/errors (JSON: ${base}/errors.json)\n\n`)
+process.stdout.write(`error-envelope/client reading an error in a browser: ${base}/client/\n\n`)

@@ -2,7 +2,7 @@
 // 'error-envelope' and 'error-envelope/express', so that an error made with
 // one is recognised by the other.
 export { ApiError, isApiError, type ApiErrorOptions, type ErrorDetail, type ErrorHeaders } from './api-error.js'
-export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type CodeEntry } from './codes.js'
+export { codeFor, defaultCodes, isErrorStatus, specialCodes, typeForStatus, type BuiltInErrorCode, type CodeEntry, type ErrorCodeOf } from './codes.js'
 export { buildEnvelope, serializeEnvelope, type Envelope, type NormalizedError } from './envelope.js'
 export {
   badGateway,
