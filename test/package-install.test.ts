@@ -1,6 +1,7 @@
 import t from 'tap'
-import { execFileSync, spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -45,10 +46,13 @@ process.stdout.write(JSON.stringify({ status: response.statusCode, id: response.
 await app.close()
 `
 
-// The README's getting-started example and the curl lines shown after it.
+// The README's getting-started examples, one per framework, and the curl
+// lines shown after them, which both answer.
 const readme = readFileSync(join(root, 'README.md'), 'utf8')
+function gettingStartedOf (framework: string): string {
+  return new RegExp(`<!-- getting-started:${framework}:start -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\`\\n<!-- getting-started:${framework}:end -->`).exec(readme)?.[1] ?? ''
+}
 const gettingStarted = {
-  code: /<!-- getting-started:start -->\n```ts\n([\s\S]*?)```\n<!-- getting-started:end -->/.exec(readme)?.[1] ?? '',
   curls: [...readme.matchAll(/^curl -i (?:-X (\w+) )?localhost:3000(\S*)\s+# (\d{3})/gm)]
     .map((match) => ({ method: match[1] ?? 'GET', path: match[2], status: Number(match[3]) }))
 }
@@ -69,6 +73,35 @@ function listeningAt (child: ChildProcessByStdio<null, Readable, null>): Promise
     })
     child.once('exit', () => { reject(new Error(`the server stopped: ${seen}`)) })
   })
+}
+
+// A port no server listens on, for a child told its port by PORT.
+function freePort (): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
+    })
+  })
+}
+
+// Resolves once a child server answers at `base`; fails if it stops first,
+// or after 20 s.
+async function listening (base: string, child: ChildProcess): Promise<void> {
+  const state = { exited: false }
+  child.once('exit', () => { state.exited = true })
+  const deadline = Date.now() + 20_000
+  while (!state.exited && Date.now() < deadline) {
+    try {
+      await fetch(base + '/')
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(state.exited ? 'the server stopped' : `no server answered at ${base} within 20 s`)
 }
 
 const flavours = [
@@ -125,28 +158,38 @@ t.test('installs from the packed tarball into an empty project and runs with one
     })
   }
 
-  t.test('the README\'s getting-started example, installed as the README says, compiles, runs and answers its curl lines', async (t) => {
-    const project = mkdtempSync(join(tmpdir(), 'error-envelope-start-'))
-    t.teardown(() => rmSync(project, { recursive: true, force: true }))
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
-    // "npm install error-envelope fastify", and the types a TypeScript project has.
-    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify', '@types/node@22'], project)
-    writeFileSync(join(project, 'app.ts'), gettingStarted.code)
-    writeFileSync(join(project, 'tsconfig.json'), TSCONFIG)
-    t.equal(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), '', 'tsc reports nothing')
-    const server = spawn(process.execPath, ['app.ts'], { cwd: project, env: { ...childEnv, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
-    t.teardown(() => { server.kill() })
-    const base = await listeningAt(server)
-    t.ok(gettingStarted.curls.length >= 3, 'the README shows what to try')
-    for (const { method, path, status } of gettingStarted.curls) {
-      const response = await fetch(base + path, { method })
-      t.equal(response.status, status, `${method} ${path}`)
-      t.same(contractErrors(await response.json()), [], `${method} ${path}: the envelope`)
-    }
-    const widget = await fetch(base + '/widgets/w_1')
-    t.same(await widget.json(), { id: 'w_1', name: 'Sprocket' })
-    t.match(widget.headers.get('x-request-id'), /^req_/)
-  })
+  for (const example of [
+    { framework: 'fastify', types: [] as string[] },
+    // A TypeScript Express app has Express's own types.
+    { framework: 'express', types: ['@types/express@5'] }
+  ]) {
+    t.test(`the README's ${example.framework} getting-started example, installed as the README says, compiles, runs and answers its curl lines`, async (t) => {
+      const code = gettingStartedOf(example.framework)
+      t.match(code, /app\.listen/, 'the README has the example')
+      const project = mkdtempSync(join(tmpdir(), 'error-envelope-start-'))
+      t.teardown(() => rmSync(project, { recursive: true, force: true }))
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }))
+      // "npm install error-envelope <framework>", and the types a TypeScript project has.
+      run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, example.framework, '@types/node@22', ...example.types], project)
+      writeFileSync(join(project, 'app.ts'), code)
+      writeFileSync(join(project, 'tsconfig.json'), TSCONFIG)
+      t.equal(run(process.execPath, [tsc, '-p', 'tsconfig.json'], project), '', 'tsc reports nothing')
+      const port = await freePort()
+      const server = spawn(process.execPath, ['app.ts'], { cwd: project, env: { ...childEnv, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+      t.teardown(() => { server.kill() })
+      const base = `http://127.0.0.1:${port}`
+      await listening(base, server)
+      t.ok(gettingStarted.curls.length >= 3, 'the README shows what to try')
+      for (const { method, path, status } of gettingStarted.curls) {
+        const response = await fetch(base + path, { method })
+        t.equal(response.status, status, `${method} ${path}`)
+        t.same(contractErrors(await response.json()), [], `${method} ${path}: the envelope`)
+      }
+      const widget = await fetch(base + '/widgets/w_1')
+      t.same(await widget.json(), { id: 'w_1', name: 'Sprocket' })
+      t.match(widget.headers.get('x-request-id'), /^req_/)
+    })
+  }
 
   t.test('the demo answers each curl line the README shows with the status its comment says', async (t) => {
     const project = mkdtempSync(join(tmpdir(), 'error-envelope-demo-'))

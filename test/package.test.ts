@@ -154,8 +154,8 @@ t.test('the packed package', async (t) => {
   const packed = pack()
   t.teardown(() => rmSync(packed.scratch, { recursive: true, force: true }))
 
-  t.test('ships dist/, the contract, README.md, CHANGELOG.md, LICENSE and package.json only', async (t) => {
-    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json', 'contract/problem.schema.json'].includes(path) || path.startsWith('dist/')
+  t.test('ships dist/, the contract, README.md, the docs pages and their image, CHANGELOG.md, LICENSE and package.json only', async (t) => {
+    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json', 'contract/problem.schema.json', 'docs/errors-page.png'].includes(path) || path.startsWith('dist/') || /^docs\/[a-z0-9-]+\.md$/.test(path)
     t.same(packed.files.filter((path) => !allowed(path)), [], 'files outside the whitelist')
     t.same(packed.files.filter((path) => /(^|\/)(test|tests|types|lib|examples|bench|scripts|\.ci)\//.test(path) && !path.startsWith('dist/')), [])
     t.same(packed.files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts')), [], 'no TypeScript sources')
