@@ -75,8 +75,6 @@ export interface CommonSettings {
   trustIncomingRequestId: boolean
   /** Makes a valid id, whatever a user's generator returns or throws. */
   newRequestId: () => string
-  /** The user's own generator, checked, when one was given. */
-  generateRequestId: (() => string) | undefined
   clientErrorLevel: LogLevel
   serverErrorLevel: LogLevel
   validation: ValidationSettings
@@ -147,7 +145,6 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     requestIdHeader: header === false ? false : header.toLowerCase(),
     trustIncomingRequestId: booleanOption('requestId.trustIncoming', requestId.trustIncoming, true),
     newRequestId: checked ?? generateRequestId,
-    generateRequestId: checked,
     clientErrorLevel: levelOption('logLevels.clientError', logLevels.clientError, defaultClientErrorLevel),
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
     validation: normalizeValidationOptions(given.validation),

@@ -8,7 +8,7 @@ import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { dropSuccessHeaders } from '../core/success-headers.js'
 import type { Settings } from './options.js'
-import { generateRequestId, isValidRequestId } from '../core/request-id.js'
+import { isValidRequestId } from '../core/request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
 import { collectRouteErrors } from './route-validation.js'
 import { validatorOverflow } from './validator-overflow.js'
@@ -187,7 +187,7 @@ export function sendEnvelope (
   head: string = envelopeHead(answer)
 ): void {
   logWhenDone(request, reply, settings, answer, thrown)
-  const id = requestIdOf(request)
+  const id = requestIdOf(request, settings)
   reply.code(answer.status)
   dropSuccessHeaders(reply)
   dropSuccessHeaders(reply.raw)
@@ -223,8 +223,10 @@ function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Se
   beforeResponseDone(reply.raw, writeLogLine)
 }
 
-function requestIdOf (request: FastifyRequest): string {
-  return isValidRequestId(request.id) ? request.id : generateRequestId()
+// The id the request got, or a new one by the settings' rule when a child
+// plugin's generator broke the pattern.
+function requestIdOf (request: FastifyRequest, settings: Settings): string {
+  return isValidRequestId(request.id) ? request.id : settings.newRequestId()
 }
 
 // The error path itself failed: answer a fixed 500 envelope straight to the
@@ -234,7 +236,7 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
   logWhenDone(request, reply, settings, answer, error)
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
-  const id = requestIdOf(request)
+  const id = requestIdOf(request, settings)
   const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept, settings.codeDocs)
   const headers: Record<string, string> = {
     'content-type': contentType,

@@ -21,7 +21,7 @@ export function rememberSettings (fastify: FastifyInstance, settings: Settings):
 
 // What each option given to `serverOptions()` decides of its answers.
 const OWN_FIELDS = {
-  requestId: ['requestIdHeader', 'trustIncomingRequestId', 'newRequestId', 'generateRequestId'],
+  requestId: ['requestIdHeader', 'trustIncomingRequestId', 'newRequestId'],
   logLevels: ['clientErrorLevel', 'serverErrorLevel'],
   format: ['format']
 } as const satisfies Record<string, ReadonlyArray<keyof Settings>>
