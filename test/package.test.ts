@@ -10,7 +10,7 @@ import { contractErrors } from './helper.js'
 // processes with `require` and with `import`.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts']
+const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts', 'dist/esm/client.js', 'dist/cjs/client.js', 'dist/esm/client.d.ts', 'dist/cjs/client.d.ts']
 
 // Child processes get a plain Node: no loader or coverage hook of the runner.
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
