@@ -13,6 +13,7 @@ import { normalizeOptions, type ErrorEnvelopeOptions, type Settings } from './op
 import { generateRequestId } from '../core/request-id.js'
 import { requestIdGenerator } from './request-id-hook.js'
 import { recognizeFastifyError } from './fastify-errors.js'
+import { loadTelemetry } from '../core/telemetry.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -37,7 +38,7 @@ export interface EnvelopeServerOptions {
  *   routes added before the plugin, and Fastify's own request lines, carry
  *   the same id under the same key.
  *
- * Pass the same `requestId`, `logLevels` and `format` options as to the plugin.
+ * Pass the same `requestId`, `logLevels`, `format` and `telemetry` options as to the plugin.
  *
  * @example
  * ```ts
@@ -47,8 +48,10 @@ export interface EnvelopeServerOptions {
  * await app.register(errorEnvelope)
  * ```
  */
-export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format'> = {}): EnvelopeServerOptions {
+export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
+  // In the background: the server's first requests come later.
+  void loadTelemetry(settings.telemetry)
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
       sendEnvelope(request, reply, normalizeError(error, { recognize: recognizeFastifyError }), error, settings)
