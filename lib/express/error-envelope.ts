@@ -95,7 +95,7 @@ export interface RouteRateLimitOptions {
 export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnvelope {
   const settings = normalizeExpressOptions(options)
   // In the background, by the time the server takes its first requests.
-  void loadTelemetry(settings.telemetry)
+  loadTelemetry(settings.telemetry)
   const genReqId = requestIdGenerator(settings)
   const requestId = requestIdMiddleware(settings)
   const notFound = notFoundMiddleware(settings)

@@ -51,7 +51,7 @@ export interface EnvelopeServerOptions {
 export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
   // In the background: the server's first requests come later.
-  void loadTelemetry(settings.telemetry)
+  loadTelemetry(settings.telemetry)
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
       sendEnvelope(request, reply, normalizeError(error, { recognize: recognizeFastifyError }), error, settings)
