@@ -49,7 +49,7 @@ interface SpanLike {
   spanContext: () => { traceId: string, spanId: string }
   setAttribute: (key: string, value: string | number) => unknown
   setStatus: (status: { code: number, message?: string }) => unknown
-  recordException: (exception: { name?: string, message?: string, stack?: string, code?: string | number }) => unknown
+  recordException: (exception: { name: string, message: string, stack?: string }) => unknown
 }
 
 /** The part of `@opentelemetry/api` the package uses. */
@@ -163,11 +163,10 @@ function markSpan (api: OtelApi, span: SpanLike, errorType: string, answer: Norm
   // The thrown value is read through the log's guards: no user getter or
   // toString runs here. Its real message stays in the event, which is the
   // server's own record; the status carries only the code.
-  const { type, message, stack, code } = errorForLog(thrown, true)
-  const exception: { name: string, message: string, stack?: string, code?: string | number } = { name: type, message }
-  if (stack !== undefined) exception.stack = stack
-  if (code !== undefined) exception.code = code
-  span.recordException(exception)
+  // No `code`: the SDK would report it as `exception.type`, which names
+  // the thrown value's class.
+  const { type, message, stack } = errorForLog(thrown, true)
+  span.recordException(stack === undefined ? { name: type, message } : { name: type, message, stack })
 }
 
 /**
