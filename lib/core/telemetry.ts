@@ -90,12 +90,26 @@ let imported: Promise<OtelApi | undefined> | undefined
 // One attempt per process: an app without the package pays one failed
 // resolution at setup, and nothing per request.
 function importApi (): Promise<OtelApi | undefined> {
-  imported ??= import('@opentelemetry/api').then(function apiLoaded (api) {
-    return api as unknown as OtelApi
-  }, function apiMissing () {
+  imported ??= importOptional('@opentelemetry/api')
+  return imported
+}
+
+/**
+ * The module of an optional peer, or undefined when it is not installed (or
+ * fails to load). In the CommonJS build this is a `require`.
+ *
+ * @example
+ * ```ts
+ * await importOptional('@opentelemetry/api') // the module, when installed
+ * await importOptional('not-installed') // undefined
+ * ```
+ */
+export function importOptional (name: string): Promise<OtelApi | undefined> {
+  return import(name).then(function loaded (api) {
+    return api as OtelApi
+  }, function missing () {
     return undefined
   })
-  return imported
 }
 
 /**
