@@ -3,6 +3,7 @@ import type { NormalizedError } from './envelope.js'
 import { codeFor } from './codes.js'
 import { errorForLog } from './log-error.js'
 import { booleanOption, nestedOption } from './option-checks.js'
+import { readField } from './safe-read.js'
 import { countErrorAnswer, type MetricsApi } from './telemetry-metric.js'
 
 /**
@@ -55,6 +56,8 @@ interface SpanLike {
 /** The part of `@opentelemetry/api` the package uses. */
 export interface OtelApi extends MetricsApi {
   trace: { getActiveSpan: () => SpanLike | undefined }
+  context: { active: () => { getValue: (key: symbol) => unknown } }
+  createContextKey: (description: string) => symbol
   SpanStatusCode: { ERROR: number }
 }
 
@@ -128,7 +131,9 @@ export async function loadTelemetry (telemetry: TelemetrySettings | false, load:
 
 /**
  * Reports an error answer to OpenTelemetry, and gives the ids of its span
- * for the log line. On the request's span (`span`, else the active one):
+ * for the log line. On the request's span (the HTTP server span of
+ * `@opentelemetry/instrumentation-http` when there is one, else `span`,
+ * else the active one):
  * `error.type` (the code, or `_OTHER` for a code outside the code table and
  * the catalog) and `http.response.status_code`; a 5xx also sets the status
  * to Error with the code as its description, and records what was thrown.
@@ -156,7 +161,7 @@ export function reportErrorAnswer (
   try {
     const errorType = errorTypeOf(answer, codeDocs)
     if (telemetry.metrics) countErrorAnswer(api, errorType, answer.status, request)
-    const active = isSpan(span) ? span : api.trace.getActiveSpan()
+    const active = httpServerSpan(api) ?? (isSpan(span) ? span : api.trace.getActiveSpan())
     if (active === undefined) return undefined
     if (telemetry.spans && active.isRecording()) markSpan(api, active, errorType, answer, thrown)
     if (!telemetry.logs) return undefined
@@ -198,6 +203,20 @@ export function errorTypeOf (answer: NormalizedError, codeDocs: CodeDocs): strin
   const code = answer.code
   if (codeDocs.titleOf(code) !== undefined || codeFor(answer.status).code === code) return code
   return OTHER_ERROR_TYPE
+}
+
+// The HTTP server span that @opentelemetry/instrumentation-http keeps in
+// the request's context, as @opentelemetry/core's RPC metadata of type
+// `http` (which framework instrumentations read to set `http.route`): the
+// span the HTTP conventions speak of, where the active one may be a
+// middleware's child span.
+const RPC_METADATA = 'OpenTelemetry SDK Context Key RPC_METADATA'
+
+function httpServerSpan (api: OtelApi): SpanLike | undefined {
+  const metadata = api.context.active().getValue(api.createContextKey(RPC_METADATA))
+  if (readField(metadata, 'type') !== 'http') return undefined
+  const span = readField(metadata, 'span')
+  return isSpan(span) ? span : undefined
 }
 
 function isSpan (value: unknown): value is SpanLike {

@@ -13,7 +13,7 @@ const request = { method: 'GET', route: '/widgets/:id' }
 
 interface Recorded { calls: unknown[][], counts: unknown[][] }
 
-function fakeApi (options: { recording?: boolean, active?: boolean, failing?: boolean } = {}): { api: OtelApi, recorded: Recorded, span: object } {
+function fakeApi (options: { recording?: boolean, active?: boolean, failing?: boolean, metadata?: unknown } = {}): { api: OtelApi, recorded: Recorded, span: object } {
   const recorded: Recorded = { calls: [], counts: [] }
   const span = {
     isRecording: () => options.recording ?? true,
@@ -26,6 +26,8 @@ function fakeApi (options: { recording?: boolean, active?: boolean, failing?: bo
   const api: OtelApi = {
     trace: { getActiveSpan: () => options.active === false ? undefined : span },
     metrics: { getMeterProvider: () => provider },
+    context: { active: () => ({ getValue: (key: symbol) => key === Symbol.for('OpenTelemetry SDK Context Key RPC_METADATA') ? options.metadata : undefined }) },
+    createContextKey: (description: string) => Symbol.for(description),
     SpanStatusCode: { ERROR: 2 }
   }
   return { api, recorded, span }
@@ -126,4 +128,18 @@ t.test('the counter is made again when the global meter provider changes', async
   reportErrorAnswer(settingsWith(second.api), codeDocs, normalizeError(badRequest('x')), undefined, request)
   t.equal(first.recorded.counts.length, 1)
   t.equal(second.recorded.counts.length, 2)
+})
+
+t.test('the HTTP server span of the request\'s RPC metadata comes first', async (t) => {
+  const server = fakeApi()
+  const { api, recorded } = fakeApi({ metadata: { type: 'http', span: server.span } })
+  const own = fakeApi()
+  reportErrorAnswer(settingsWith(api), codeDocs, normalizeError(badRequest('x')), undefined, request, own.span)
+  t.equal(server.recorded.calls.length, 2, 'the server span is marked')
+  t.same([recorded.calls, own.recorded.calls], [[], []])
+  for (const metadata of [{ type: 'grpc', span: server.span }, { type: 'http' }, { type: 'http', span: {} }, null]) {
+    const other = fakeApi({ metadata })
+    reportErrorAnswer(settingsWith(other.api), codeDocs, normalizeError(badRequest('x')), undefined, request)
+    t.equal(other.recorded.calls.length, 2, `${JSON.stringify(metadata)}: the active span instead`)
+  }
 })
