@@ -16,7 +16,9 @@ import type { Settings } from './options.js'
  */
 export function reportFastifyAnswer (request: FastifyRequest, settings: Settings, answer: NormalizedError, thrown: unknown): TraceIds | undefined {
   if (settings.telemetry === false || settings.telemetry.api === undefined) return undefined
-  return reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, { method: request.method, route: request.routeOptions.url }, fastifyOtelSpan(request))
+  // `frameworkErrors` gets requests that no route took: read, not assumed.
+  const route = readField(readField(request, 'routeOptions'), 'url')
+  return reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, { method: request.method, route: typeof route === 'string' ? route : undefined }, fastifyOtelSpan(request))
 }
 
 // `@fastify/otel` decorates requests with `opentelemetry()`, whose `span`
