@@ -2,7 +2,8 @@ import t, { type Test } from 'tap'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { FastifyOtelInstrumentation } from '@fastify/otel'
 import type { FastifyInstance } from 'fastify'
-import { badRequest } from '../../index.js'
+import { badRequest, serverOptions } from '../../index.js'
+import { loadTelemetry } from '../../lib/core/telemetry.js'
 import { reportFastifyAnswer } from '../../lib/fastify/telemetry.js'
 import { normalizeOptions } from '../../lib/fastify/options.js'
 import { assertEnvelope, build, errorLines } from '../helper.js'
@@ -90,4 +91,18 @@ t.test('without @opentelemetry/api loaded, the Fastify report does nothing', asy
   const request = { method: 'GET', routeOptions: { url: '/x' } } as unknown as Parameters<typeof reportFastifyAnswer>[0]
   t.equal(reportFastifyAnswer(request, settings, { status: 400, code: 'bad_request', type: 'invalid_request_error', message: 'x' }, undefined), undefined)
   t.equal(reportFastifyAnswer(request, normalizeOptions({ telemetry: false }), { status: 400, code: 'bad_request', type: 'invalid_request_error', message: 'x' }, undefined), undefined)
+})
+
+t.test('serverOptions(): a malformed URL\'s 400, answered before any route, is marked and counted without a route', async (t) => {
+  const reader = freshMetrics(t)
+  const instrumentation = new FastifyOtelInstrumentation({ recordExceptions: false })
+  t.teardown(() => { instrumentation.disable() })
+  const { app, logs } = await build(t, { server: serverOptions(), before: async (app) => { await app.register(instrumentation.plugin()) }, routes })
+  // serverOptions() loads @opentelemetry/api in the background; this waits for the same load.
+  await loadTelemetry({ spans: true, metrics: true, logs: true, api: undefined })
+  finishedSpans()
+  const response = await app.inject('/widgets/%zz')
+  const body = assertEnvelope(t, response, 400, { code: 'bad_request', message: 'Request URL is malformed', type: 'invalid_request_error' })
+  t.same(await pointsOf(reader, 'error_envelope.errors'), [{ attributes: { 'error.type': 'bad_request', 'http.response.status_code': 400, 'http.request.method': 'GET' }, value: 1 }])
+  t.ok(errorLines(logs, body.error.request_id).length === 1)
 })
