@@ -53,10 +53,12 @@ interface SpanLike {
   recordException: (exception: { name: string, message: string, stack?: string }) => unknown
 }
 
+interface ContextLike { getValue: (key: symbol) => unknown }
+
 /** The part of `@opentelemetry/api` the package uses. */
 export interface OtelApi extends MetricsApi {
-  trace: { getActiveSpan: () => SpanLike | undefined }
-  context: { active: () => { getValue: (key: symbol) => unknown } }
+  trace: { getSpan: (context: ContextLike) => SpanLike | undefined }
+  context: { active: () => ContextLike }
   createContextKey: (description: string) => symbol
   SpanStatusCode: { ERROR: number }
 }
@@ -161,7 +163,8 @@ export function reportErrorAnswer (
   try {
     const errorType = errorTypeOf(answer, codeDocs)
     if (telemetry.metrics) countErrorAnswer(api, errorType, answer.status, request)
-    const active = httpServerSpan(api) ?? (isSpan(span) ? span : api.trace.getActiveSpan())
+    const context = api.context.active()
+    const active = httpServerSpan(api, context) ?? (isSpan(span) ? span : api.trace.getSpan(context))
     if (active === undefined) return undefined
     if (telemetry.spans && active.isRecording()) markSpan(api, active, errorType, answer, thrown)
     if (!telemetry.logs) return undefined
@@ -212,8 +215,16 @@ export function errorTypeOf (answer: NormalizedError, codeDocs: CodeDocs): strin
 // middleware's child span.
 const RPC_METADATA = 'OpenTelemetry SDK Context Key RPC_METADATA'
 
-function httpServerSpan (api: OtelApi): SpanLike | undefined {
-  const metadata = api.context.active().getValue(api.createContextKey(RPC_METADATA))
+// The key, made once per copy of the API loaded.
+const rpcKeys = new WeakMap<OtelApi, symbol>()
+
+function httpServerSpan (api: OtelApi, context: ContextLike): SpanLike | undefined {
+  let key = rpcKeys.get(api)
+  if (key === undefined) {
+    key = api.createContextKey(RPC_METADATA)
+    rpcKeys.set(api, key)
+  }
+  const metadata = context.getValue(key)
   if (readField(metadata, 'type') !== 'http') return undefined
   const span = readField(metadata, 'span')
   return isSpan(span) ? span : undefined

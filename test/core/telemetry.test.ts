@@ -24,7 +24,7 @@ function fakeApi (options: { recording?: boolean, active?: boolean, failing?: bo
   }
   const provider = { getMeter: () => ({ createCounter: () => ({ add: (...args: unknown[]) => { recorded.counts.push(args) } }) }) }
   const api: OtelApi = {
-    trace: { getActiveSpan: () => options.active === false ? undefined : span },
+    trace: { getSpan: () => options.active === false ? undefined : span },
     metrics: { getMeterProvider: () => provider },
     context: { active: () => ({ getValue: (key: symbol) => key === Symbol.for('OpenTelemetry SDK Context Key RPC_METADATA') ? options.metadata : undefined }) },
     createContextKey: (description: string) => Symbol.for(description),
