@@ -122,3 +122,7 @@ t.test('without @opentelemetry/api loaded, the Express report does nothing', asy
   t.equal(reportExpressAnswer(req, normalizeExpressOptions({}), answer, undefined), undefined)
   t.equal(reportExpressAnswer(req, normalizeExpressOptions({ telemetry: false }), answer, undefined), undefined)
 })
+
+t.test('an unknown telemetry key fails at setup, naming it', async (t) => {
+  t.throws(() => errorEnvelope({ telemetry: { span: false } as never }), new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+})

@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { FastifyOtelInstrumentation } from '@fastify/otel'
-import type { FastifyInstance } from 'fastify'
-import { badRequest, serverOptions } from '../../index.js'
+import Fastify, { type FastifyInstance } from 'fastify'
+import errorEnvelope, { badRequest, serverOptions } from '../../index.js'
 import { loadTelemetry } from '../../lib/core/telemetry.js'
 import { reportFastifyAnswer } from '../../lib/fastify/telemetry.js'
 import { normalizeOptions } from '../../lib/fastify/options.js'
@@ -105,4 +105,11 @@ t.test('serverOptions(): a malformed URL\'s 400, answered before any route, is m
   const body = assertEnvelope(t, response, 400, { code: 'bad_request', message: 'Request URL is malformed', type: 'invalid_request_error' })
   t.same(await pointsOf(reader, 'error_envelope.errors'), [{ attributes: { 'error.type': 'bad_request', 'http.response.status_code': 400, 'http.request.method': 'GET' }, value: 1 }])
   t.ok(errorLines(logs, body.error.request_id).length === 1)
+})
+
+t.test('an unknown telemetry key fails at registration, naming it', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await t.rejects(async () => { await app.register(errorEnvelope, { telemetry: { span: false } as never }) }, new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+  t.throws(() => serverOptions({ telemetry: { span: false } as never }), new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
 })
