@@ -11,7 +11,16 @@ export interface MetricsApi {
   metrics: { getMeterProvider: () => MeterProviderLike }
 }
 
-/** The counter's name, in the package's own namespace, pluralized as a count of discrete errors (`hw.errors`). */
+/**
+ * The counter's name, in the package's own namespace, pluralized as a count
+ * of discrete errors (as the conventions' `hw.errors`).
+ *
+ * @example
+ * ```ts
+ * import { ERROR_METRIC } from 'error-envelope'
+ * ERROR_METRIC // 'error_envelope.errors'
+ * ```
+ */
 export const ERROR_METRIC = 'error_envelope.errors'
 
 // The methods the HTTP semantic conventions name; any other is `_OTHER`,

@@ -33,7 +33,14 @@ export interface TelemetrySettings {
   api: OtelApi | undefined
 }
 
-/** The trace and span of an error answer, for its log line. */
+/**
+ * The trace and span of an error answer, for its log line.
+ *
+ * @example
+ * ```ts
+ * const ids: TraceIds = { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' }
+ * ```
+ */
 export interface TraceIds { trace_id: string, span_id: string }
 
 /** What an adapter knows of the request an error answers. */
@@ -65,7 +72,16 @@ export interface OtelApi extends MetricsApi {
 
 const TELEMETRY_KEYS: ReadonlySet<string> = new Set(['spans', 'metrics', 'logs'])
 
-/** The `error.type` of codes outside the code table and the catalog (OpenTelemetry's name for "other"). */
+/**
+ * The `error.type` of codes outside the code table and the catalog
+ * (OpenTelemetry's name for "other").
+ *
+ * @example
+ * ```ts
+ * import { OTHER_ERROR_TYPE } from 'error-envelope'
+ * OTHER_ERROR_TYPE // '_OTHER'
+ * ```
+ */
 export const OTHER_ERROR_TYPE = '_OTHER'
 
 /**
