@@ -56,6 +56,7 @@ const GET = (path) => ({ method: 'GET', path })
 // object kept alive (keep-tick-object.mjs). No user's process does that:
 // those rows are only reported.
 const KEPT_TICK = '--keep-tick-object'
+const WITHOUT_OTEL = '--without-otel'
 const INVALID_BODY = {
   method: 'POST',
   path: '/items',
@@ -95,6 +96,12 @@ const pairs = [
   { name: 'ceiling: a prebuilt 422 envelope after Fastify\'s own validation vs bare Fastify 400', a: ['floor-422'], b: ['bare-400'], request: INVALID_BODY, target: null },
   { name: 'logger on: throw notFound() vs the limit', a: ['plugin-throw', '--logger'], b: ['limit', '--logger'], request: GET('/widgets/w_1'), target: null },
   { name: 'logger on: 2xx, plugin vs bare', a: ['plugin-ok', '--logger'], b: ['bare-ok', '--logger'], request: GET('/ok'), target: null },
+  // Telemetry: the error path with @opentelemetry/api not installed, installed
+  // with no SDK (its no-op span and meter), and with the SDK and a span per
+  // request, each against the same app with `telemetry: false`.
+  { name: 'telemetry: @opentelemetry/api not installed vs telemetry: false, throw notFound()', a: ['plugin-throw', WITHOUT_OTEL], b: ['plugin-throw-telemetry-off', WITHOUT_OTEL], request: GET('/widgets/w_1'), target: 0.98 },
+  { name: 'telemetry: @opentelemetry/api without an SDK vs telemetry: false, throw notFound()', a: ['plugin-throw'], b: ['plugin-throw-telemetry-off'], request: GET('/widgets/w_1'), target: 0.98 },
+  { name: 'telemetry: SDK and a span per request vs telemetry: false, throw notFound()', a: ['plugin-throw', '--otel-sdk'], b: ['plugin-throw-telemetry-off', '--otel-sdk'], request: GET('/widgets/w_1'), target: null },
   // The method of earlier versions of this benchmark, reported only.
   { name: 'tick object kept, single-threaded GC: 2xx, plugin registered vs bare Fastify', a: ['plugin-ok', KEPT_TICK], b: ['bare-ok', KEPT_TICK], request: GET('/ok'), target: null },
   { name: 'tick object kept, single-threaded GC: throw notFound() vs the floor also sending X-Request-Id', a: ['plugin-throw', KEPT_TICK], b: ['floor-request-id', KEPT_TICK], request: GET('/widgets/w_1'), target: null },
@@ -123,6 +130,8 @@ function startServer (args) {
   return new Promise((resolve, reject) => {
     const file = args[0].startsWith('express-') ? 'express-server.mjs' : 'server.mjs'
     const flags = args.includes(KEPT_TICK) ? ['--single-threaded-gc'] : []
+    // As if @opentelemetry/api were not installed.
+    if (args.includes(WITHOUT_OTEL)) flags.push('--import', join(here, 'without-otel.mjs'))
     const node = [nodeBinary, ...flags, join(here, file), ...args]
     const command = pinned ? ['taskset', '-c', '0', ...node] : node
     const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })

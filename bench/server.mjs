@@ -1,5 +1,6 @@
 // One benchmark server, chosen by name:
-// `node bench/server.mjs <variant> [--logger] [--keep-tick-object]`.
+// `node bench/server.mjs <variant> [--logger] [--keep-tick-object] [--otel-sdk]`
+// (`--otel-sdk`: OpenTelemetry's SDK registered and a span per request).
 // It listens on a free loopback port and reports it to its parent over IPC.
 // Each variant answers the same request the same way with and without the
 // plugin, so that the parent can compare requests per second pair by pair;
@@ -53,6 +54,12 @@ const variants = {
   // The same without the X-Request-Id echo.
   'plugin-throw-no-echo': async (app) => {
     await withPlugin(app, { requestId: { header: false } })
+    app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
+  },
+  // The same with the plugin's telemetry off: the pair of `plugin-throw` with
+  // @opentelemetry/api absent, present alone, and with the SDK.
+  'plugin-throw-telemetry-off': async (app) => {
+    await withPlugin(app, { telemetry: false })
     app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
   },
   // Fastify's error path floor: one prebuilt error, one prebuilt body,
@@ -184,9 +191,13 @@ if (setup === undefined) {
   process.stderr.write(`unknown variant ${variant}; known: ${Object.keys(variants).join(', ')}\n`)
   process.exit(2)
 }
+// Loaded only when asked: the other servers may run without @opentelemetry/*.
+const otelSdk = flags.includes('--otel-sdk') ? await import('./otel-sdk.mjs') : undefined
+otelSdk?.registerOtelSdk()
 const app = Fastify({ logger })
 await setup(app)
 await app.listen({ port: 0, host: '127.0.0.1' })
+otelSdk?.spanPerRequest(app.server)
 process.send({ port: app.server.address().port })
 // CPU time the server spent, for a cost per request that the other processes
 // on the machine disturb far less than they disturb requests per second.

@@ -182,9 +182,10 @@ t.test('the packed package', async (t) => {
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/envelope.schema.json'), 'utf8')).$id, 'urn:error-envelope:envelope')
     t.equal(manifest.exports['./problem.schema.json'], './contract/problem.schema.json')
     t.equal(JSON.parse(readFileSync(join(packed.installed, 'contract/problem.schema.json'), 'utf8')).$id, 'urn:error-envelope:problem')
-    // express-rate-limit and rate-limit-redis count the Express adapter's limits only.
-    t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1', ioredis: '^5.0.0 || ^6.0.0' })
-    t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true }, ioredis: { optional: true } })
+    // express-rate-limit and rate-limit-redis count the Express adapter's limits only;
+    // @opentelemetry/api, when installed, receives the telemetry of error answers.
+    t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1', ioredis: '^5.0.0 || ^6.0.0', '@opentelemetry/api': '^1.9.0' })
+    t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true }, ioredis: { optional: true }, '@opentelemetry/api': { optional: true } })
   })
 
   t.test('loads with require and answers a thrown helper with the envelope', async (t) => {

@@ -4,6 +4,7 @@ import type { LogLevel } from './options.js'
 import { isShed } from './overload.js'
 import { safeLog } from './safe-log.js'
 import { readField } from './safe-read.js'
+import type { TraceIds } from './telemetry.js'
 import { isClientCaused } from './unrouted.js'
 
 /** The two levels error lines are written at. */
@@ -26,6 +27,9 @@ export interface LogLevels {
  *   when the client was told something else (no stack).
  *   Answers that no thrown value caused (404, 405, 501) have no `err`.
  *
+ * With the trace ids of the span that was active when the answer was sent
+ * (`reportErrorAnswer()`), the line carries `trace_id` and `span_id`.
+ *
  * The line never carries the error's `headers`, where cookies and credentials
  * travel, and a logger that throws loses the line, never the answer. Callers
  * ask `shouldLogErrorResponse()` first, so that nothing is described for a
@@ -37,8 +41,12 @@ export interface LogLevels {
  * // {"level":30,"request_id":"req_…","statusCode":422,"code":"validation_failed","details":[…],"err":{"type":"Error","code":"FST_ERR_VALIDATION"},"msg":"2 fields failed validation"}
  * ```
  */
-export function logErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown): void {
+export function logErrorResponse (log: unknown, levels: LogLevels, answer: NormalizedError, thrown?: unknown, trace?: TraceIds): void {
   const line: Record<string, unknown> = { statusCode: answer.status, code: answer.code }
+  if (trace !== undefined) {
+    line.trace_id = trace.trace_id
+    line.span_id = trace.span_id
+  }
   if (isShed(thrown)) {
     safeLog(log, 'warn', line, answer.message)
     return

@@ -5,6 +5,7 @@ import { formatOption, type ErrorFormat } from './problem.js'
 import { normalizeDocsOptions, type CodeDocs, type DocsOptions, type DocsSettings } from './docs-options.js'
 import { normalizeNotFoundOptions, type NotFoundOptions, type NotFoundSettings } from './unrouted.js'
 import { normalizeValidationOptions, type ValidationOptions, type ValidationSettings } from './validation.js'
+import { normalizeTelemetryOptions, type TelemetryOptions, type TelemetrySettings } from './telemetry.js'
 
 /** A pino level name. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
@@ -24,6 +25,11 @@ export interface RequestIdOptions {
   trustIncoming?: boolean
   /** Makes a new id; its result is used only when it matches the contract's pattern. */
   generate?: () => string
+  /**
+   * With no valid incoming id, use the trace id of a valid W3C `traceparent`
+   * header (32 lowercase hex characters) before generating one; default false.
+   */
+  fromTraceparent?: boolean
 }
 
 /**
@@ -65,6 +71,12 @@ export interface CommonOptions {
   catalog?: object
   /** The reference page's path and public address; with it, envelopes of catalog codes carry `doc_url`. */
   docs?: DocsOptions
+  /**
+   * What is reported to OpenTelemetry when `@opentelemetry/api` is
+   * installed: span attributes and status, the `error_envelope.errors`
+   * counter, trace ids on log lines. `false` turns it off; default on.
+   */
+  telemetry?: TelemetryOptions | boolean
 }
 
 /** The common options after checking, with every default filled in. */
@@ -75,6 +87,8 @@ export interface CommonSettings {
   trustIncomingRequestId: boolean
   /** Makes a valid id, whatever a user's generator returns or throws. */
   newRequestId: () => string
+  /** Use a valid `traceparent`'s trace id when no valid incoming id arrives. */
+  requestIdFromTraceparent: boolean
   clientErrorLevel: LogLevel
   serverErrorLevel: LogLevel
   validation: ValidationSettings
@@ -83,6 +97,7 @@ export interface CommonSettings {
   format: ErrorFormat
   docs: DocsSettings | undefined
   codeDocs: CodeDocs
+  telemetry: TelemetrySettings | false
 }
 
 export const defaultRequestIdHeader = 'x-request-id'
@@ -90,11 +105,11 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format', 'catalog', 'docs'])
+export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format', 'catalog', 'docs', 'telemetry'])
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const REQUEST_ID_KEYS = new Set(['header', 'trustIncoming', 'generate'])
+const REQUEST_ID_KEYS = new Set(['header', 'trustIncoming', 'generate', 'fromTraceparent'])
 const LOG_LEVEL_KEYS = new Set(['clientError', 'serverError'])
 
 /**
@@ -145,13 +160,15 @@ export function normalizeCommonOptions (given: Record<string, unknown>): CommonS
     requestIdHeader: header === false ? false : header.toLowerCase(),
     trustIncomingRequestId: booleanOption('requestId.trustIncoming', requestId.trustIncoming, true),
     newRequestId: checked ?? generateRequestId,
+    requestIdFromTraceparent: booleanOption('requestId.fromTraceparent', requestId.fromTraceparent, false),
     clientErrorLevel: levelOption('logLevels.clientError', logLevels.clientError, defaultClientErrorLevel),
     serverErrorLevel: levelOption('logLevels.serverError', logLevels.serverError, defaultServerErrorLevel),
     validation: normalizeValidationOptions(given.validation),
     mapError: functionOption('mapError', given.mapError),
     notFound: normalizeNotFoundOptions(given.notFound),
     format: formatOption(given.format),
-    ...normalizeDocsOptions(given.catalog, given.docs)
+    ...normalizeDocsOptions(given.catalog, given.docs),
+    telemetry: normalizeTelemetryOptions(given.telemetry)
   }
 }
 

@@ -41,5 +41,8 @@ export { generateRequestId, isValidRequestId, REQUEST_ID_PATTERN, resolveRequest
 export type { RequestPart, ValidationOptions, ValidationStatus } from './validation.js'
 export { validate, type AjvLike, type ValidateOptions } from './validate.js'
 export type { CommonOptions, LogLevel, RequestIdOptions } from './options.js'
+export { OTHER_ERROR_TYPE, type TelemetryOptions } from './telemetry.js'
+export { ERROR_METRIC } from './telemetry-metric.js'
+export { traceIdOf } from './traceparent.js'
 export { envelopeSchema } from './envelope-schema.js'
 export { problemSchema } from './problem-schema.js'

@@ -14,6 +14,7 @@ import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.j
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
 import type { ExpressRequest } from './types.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
+import { loadTelemetry } from '../core/telemetry.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions } from './validate.js'
 
@@ -106,6 +107,8 @@ export interface RouteRateLimitOptions {
  */
 export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnvelope {
   const settings = normalizeExpressOptions(options)
+  // In the background, by the time the server takes its first requests.
+  loadTelemetry(settings.telemetry)
   const genReqId = requestIdGenerator(settings)
   const requestId = requestIdMiddleware(settings)
   const notFound = notFoundMiddleware(settings)

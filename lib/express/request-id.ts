@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { resolveRequestId } from '../core/request-id.js'
+import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { ExpressSettings } from './options.js'
 import { isLogger } from './logger.js'
 import type { EnvelopeRequest, Middleware } from './types.js'
@@ -66,15 +66,8 @@ export function requestIdMiddleware (settings: ExpressSettings): Middleware {
 export function requestIdOf (req: IncomingMessage, settings: ExpressSettings): string {
   let id = (req as WithId)[kRequestId]
   if (id === undefined) {
-    id = newRequestId(req, settings);
+    id = requestIdFromHeaders(req.headers, settings);
     (req as WithId)[kRequestId] = id
   }
   return id
-}
-
-function newRequestId (req: IncomingMessage, settings: ExpressSettings): string {
-  const header = settings.requestIdHeader
-  return header !== false && settings.trustIncomingRequestId
-    ? resolveRequestId(req.headers[header], settings.newRequestId)
-    : settings.newRequestId()
 }

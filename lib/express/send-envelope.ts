@@ -10,6 +10,8 @@ import { isLogger } from './logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import type { EnvelopeRequest } from './types.js'
+import type { TraceIds } from '../core/telemetry.js'
+import { reportExpressAnswer } from './telemetry.js'
 
 /**
  * Sends an answer as the envelope: its status and headers, the request id in
@@ -24,7 +26,7 @@ import type { EnvelopeRequest } from './types.js'
 export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings): void {
   try {
     const id = requestIdOf(req, settings)
-    logWhenDone(req, res, settings, answer, thrown)
+    logWhenDone(req, res, settings, answer, thrown, reportExpressAnswer(req, settings, answer, thrown))
     dropSuccessHeaders(res)
     res.statusCode = answer.status
     if (answer.headers !== undefined) {
@@ -46,12 +48,13 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
  */
 export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
   try {
-    logWhenDone(req, res, settings, fromEntry(codeFor(500)), failure)
+    const answer = fromEntry(codeFor(500))
+    logWhenDone(req, res, settings, answer, failure, reportExpressAnswer(req, settings, answer, failure))
     // With its head sent, removing a header throws: the socket is cut below.
     const id = requestIdOf(req, settings)
     for (const name of res.getHeaderNames()) res.removeHeader(name)
     res.statusCode = 500
-    writeBody(req, res, id, fromEntry(codeFor(500)), settings)
+    writeBody(req, res, id, answer, settings)
   } catch {
     req.socket?.destroy()
   }
@@ -68,19 +71,19 @@ function writeBody (req: IncomingMessage, res: ServerResponse, id: string, answe
 
 // One line per error response, written once the response is done; a second
 // answer to the same request (the last resort) replaces the pending line.
-const pendingLines = new WeakMap<IncomingMessage, { answer: NormalizedError, thrown: unknown }>()
+const pendingLines = new WeakMap<IncomingMessage, { answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined }>()
 
-function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
+function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined): void {
   if (!settings.logs) return
   const log = loggerOf(req, settings)
   if (!shouldLogErrorResponse(log, settings, answer, thrown)) return
   const waiting = pendingLines.has(req)
-  pendingLines.set(req, { answer, thrown })
+  pendingLines.set(req, { answer, thrown, trace })
   if (waiting) return
   function writeLogLine (): void {
     const line = pendingLines.get(req)
     pendingLines.delete(req)
-    if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown)
+    if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown, line.trace)
   }
   // Called once the response is done, or at once if it already is, ahead of
   // pino-http's "request completed" line.

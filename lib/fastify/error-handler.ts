@@ -15,12 +15,14 @@ import { validatorOverflow } from './validator-overflow.js'
 import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
 import { mappedError } from '../core/options.js'
+import type { TraceIds } from '../core/telemetry.js'
+import { reportFastifyAnswer } from './telemetry.js'
 
 // Per-request state of the error path, kept beside the request rather than
 // on it: a property added to some requests and not others would give
 // Fastify's request objects a second shape on the hot path. Only written
 // when logging is on.
-interface LogLine { answer: NormalizedError, thrown: unknown }
+interface LogLine { answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined }
 const pendingLines = new WeakMap<FastifyRequest, LogLine>()
 
 // Marks, in its config, each route that carries the route-level copy of the
@@ -186,7 +188,7 @@ export function sendEnvelope (
   settings: Settings,
   head: string = envelopeHead(answer)
 ): void {
-  logWhenDone(request, reply, settings, answer, thrown)
+  logWhenDone(request, reply, settings, answer, thrown, reportFastifyAnswer(request, settings, answer, thrown))
   const id = requestIdOf(request, settings)
   reply.code(answer.status)
   dropSuccessHeaders(reply)
@@ -210,15 +212,15 @@ export function sendEnvelope (
 // envelope cannot be sent (an onSend hook that throws on every response),
 // the last-resort answer replaces the pending line instead of adding one.
 // Nothing is kept, and no listener added, for a level that is off.
-function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
+function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined): void {
   if (!shouldLogErrorResponse(request.log, settings, answer, thrown)) return
   const waiting = pendingLines.has(request)
-  pendingLines.set(request, { answer, thrown })
+  pendingLines.set(request, { answer, thrown, trace })
   if (waiting) return
   function writeLogLine (): void {
     const line = pendingLines.get(request) as LogLine
     pendingLines.delete(request)
-    logErrorResponse(request.log, settings, line.answer, line.thrown)
+    logErrorResponse(request.log, settings, line.answer, line.thrown, line.trace)
   }
   beforeResponseDone(reply.raw, writeLogLine)
 }
@@ -233,7 +235,7 @@ function requestIdOf (request: FastifyRequest, settings: Settings): string {
 // socket, past the hooks that failed, as Fastify's fallback handler does.
 function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
   const answer = fromEntry(codeFor(500))
-  logWhenDone(request, reply, settings, answer, error)
+  logWhenDone(request, reply, settings, answer, error, reportFastifyAnswer(request, settings, answer, error))
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
   const id = requestIdOf(request, settings)
@@ -253,6 +255,7 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
 // is to cut the connection, so the client sees a truncated response rather
 // than an envelope glued into the middle of a body.
 function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
-  logWhenDone(request, reply, settings, fromEntry(codeFor(500), 'Response aborted after its headers were sent'), error)
+  const answer = fromEntry(codeFor(500), 'Response aborted after its headers were sent')
+  logWhenDone(request, reply, settings, answer, error, reportFastifyAnswer(request, settings, answer, error))
   reply.raw.destroy()
 }

@@ -14,6 +14,7 @@ import { rememberSettings } from './server-settings.js'
 import { installRequestId } from './request-id-hook.js'
 import { installResponsePayloadKeeper } from './response-schema.js'
 import { installSchemaErrorFormatter } from './schema-error-formatter.js'
+import { loadTelemetry } from '../core/telemetry.js'
 
 /**
  * The plugin before `fastify-plugin` wraps it: checks the options, then
@@ -38,4 +39,5 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installNotFound(fastify, settings, notFoundHooks)
   installDocsRoutes(fastify, settings)
   installOpenApiErrors(fastify, settings)
+  await loadTelemetry(settings.telemetry)
 }

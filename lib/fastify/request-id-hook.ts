@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Settings } from './options.js'
 import { resolveRequestId } from '../core/request-id.js'
+import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { CommonSettings } from '../core/options.js'
 import type { IncomingMessage } from 'node:http'
 
@@ -59,6 +60,9 @@ export function installRequestId (fastify: FastifyInstance, settings: Settings):
 export function requestIdGenerator (settings: CommonSettings): (req: IncomingMessage) => string {
   const generate = settings.newRequestId
   const header = settings.requestIdHeader
+  if (settings.requestIdFromTraceparent) {
+    return function incomingTraceOrGeneratedId (req: IncomingMessage) { return requestIdFromHeaders(req.headers, settings) }
+  }
   if (header === false || !settings.trustIncomingRequestId) {
     return function generateId () { return generate() }
   }

@@ -8,6 +8,7 @@ import { mappedError } from '../core/options.js'
 import { normalizeError } from '../core/normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { requestIdGenerator } from './request-id-hook.js'
+import { loadTelemetry } from '../core/telemetry.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -32,7 +33,7 @@ export interface EnvelopeServerOptions {
  *   routes added before the plugin, and Fastify's own request lines, carry
  *   the same id under the same key.
  *
- * Pass the same `requestId`, `logLevels` and `format` options as to the plugin.
+ * Pass the same `requestId`, `logLevels`, `format` and `telemetry` options as to the plugin.
  *
  * @example
  * ```ts
@@ -42,9 +43,11 @@ export interface EnvelopeServerOptions {
  * await app.register(errorEnvelope)
  * ```
  */
-export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format'> = {}): EnvelopeServerOptions {
+export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
   const settingsOfServer = serverSettings(settings, Object.keys(options ?? {}))
+  // In the background: the server's first requests come later.
+  loadTelemetry(settings.telemetry)
   return {
     frameworkErrors: function envelopeFrameworkErrors (error, request, reply) {
       const active = settingsOfServer(request.server.server)

@@ -21,7 +21,8 @@ export function rememberSettings (fastify: FastifyInstance, settings: Settings):
 
 // What each option given to `serverOptions()` decides of its answers.
 const OWN_FIELDS = {
-  requestId: ['requestIdHeader', 'trustIncomingRequestId', 'newRequestId'],
+  requestId: ['requestIdHeader', 'trustIncomingRequestId', 'newRequestId', 'requestIdFromTraceparent'],
+  telemetry: ['telemetry'],
   logLevels: ['clientErrorLevel', 'serverErrorLevel'],
   format: ['format']
 } as const satisfies Record<string, ReadonlyArray<keyof Settings>>

@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { normalizeError } from '../core/normalize.js'
 import { errorBody, varyAccept } from '../core/problem.js'
-import { isValidRequestId } from '../core/request-id.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
+import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { Settings } from './options.js'
 
 /**
@@ -33,8 +33,7 @@ export function installShutdown (fastify: FastifyInstance, settings: Settings): 
 function writeClosing (fastify: FastifyInstance, settings: Settings, req: IncomingMessage, res: ServerResponse): void {
   const thrown = closingError()
   const answer = normalizeError(thrown, { errorHeaders: settings.errorHeaders })
-  const incoming = settings.requestIdHeader === false ? undefined : req.headers[settings.requestIdHeader]
-  const id = settings.trustIncomingRequestId && isValidRequestId(incoming) ? incoming : settings.newRequestId()
+  const id = requestIdFromHeaders(req.headers, settings)
   const log = fastify.log.child({ request_id: id })
   if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
   // Every value here is checked already: the head cannot be refused.

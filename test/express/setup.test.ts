@@ -10,7 +10,7 @@ const prefix = 'error-envelope option'
 
 t.test('refuses a wrong option when errorEnvelope() is called, naming it and what was given', async (t) => {
   const wrong: Array<[unknown, string]> = [
-    [{ exposeErrors: true }, 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, logger, rateLimit, underPressure'],
+    [{ exposeErrors: true }, 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, telemetry, logger, rateLimit, underPressure'],
     [{ logger: console }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got an object`],
     [{ logger: true }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got true`],
     [{ errorHeaders: ['transfer-encoding'] }, `${prefix} "errorHeaders[0]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "transfer-encoding"`],

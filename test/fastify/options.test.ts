@@ -65,12 +65,12 @@ t.test('refuses a wrong rateLimit at registration, naming it and what was given'
 
 t.test('refuses an unknown option name at registration, naming it', async (t) => {
   t.same(await registerError(t, { exposeErrors: true }), new TypeError(
-    'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, rateLimit, underPressure'))
+    'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, telemetry, rateLimit, underPressure'))
 })
 
 t.test('refuses an unknown requestId or logLevels option name at registration, naming it', async (t) => {
   t.same(await registerError(t, { requestId: { headr: 'x-id' } }), new TypeError(
-    'error-envelope does not know the option "requestId.headr"; known options of requestId: header, trustIncoming, generate'))
+    'error-envelope does not know the option "requestId.headr"; known options of requestId: header, trustIncoming, generate, fromTraceparent'))
   t.same(await registerError(t, { logLevels: { client: 'warn' } }), new TypeError(
     'error-envelope does not know the option "logLevels.client"; known options of logLevels: clientError, serverError'))
 })
