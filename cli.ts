@@ -5,25 +5,34 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { catalogEntries, type CatalogEntry } from './lib/core/catalog.js'
 import { renderCatalogHtml, renderCatalogMarkdown } from './lib/core/catalog-page.js'
+import { checkCommand, CHECK_USAGE } from './lib/check/command.js'
 
 const USAGE = `Usage: error-envelope docs <module> [--out <file>] [--format html|md] [--public-url <url>] [--title <name>]
 
 Writes the "Errors" reference page of the catalog that <module> exports
 (made by defineErrors(): its default export, else its export named
 "errors", else its one catalog export), as HTML or Markdown, to <file> or
-to standard output.`
+to standard output.
+
+${CHECK_USAGE}`
 
 /**
  * The `error-envelope` command: `error-envelope docs ./errors.js --out
- * errors.html` writes a catalog's reference page without a server.
+ * errors.html` writes a catalog's reference page without a server;
+ * `error-envelope check <url>` probes a running API's error answers.
  *
  * @example
  * ```sh
  * npx error-envelope docs ./dist/errors.js --out public/errors.html --public-url https://api.example.com/errors
  * npx error-envelope docs ./dist/errors.js --format md > docs/errors.md
+ * npx error-envelope check http://localhost:3000 --path /orders/o_1 --openapi ./openapi.json
  * ```
  */
 async function main (argv: string[]): Promise<number> {
+  if (argv[0] === 'check') {
+    const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text), colour: process.stdout.isTTY === true }
+    return await checkCommand(argv.slice(1), io)
+  }
   let parsed
   try {
     parsed = parseArgs({
@@ -39,7 +48,7 @@ async function main (argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return 0
   }
-  if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module>')
+  if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module> or check <url>')
   if (values.format !== 'html' && values.format !== 'md') return usage(`--format is html or md, not "${String(values.format)}"`)
   const entries = await catalogOf(positionals[1])
   if (typeof entries === 'string') return usage(entries)

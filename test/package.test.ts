@@ -10,7 +10,7 @@ import { contractErrors } from './helper.js'
 // processes with `require` and with `import`.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts']
+const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts', 'dist/esm/check.js', 'dist/cjs/check.js', 'dist/esm/check.d.ts', 'dist/cjs/check.d.ts']
 
 // Child processes get a plain Node: no loader or coverage hook of the runner.
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
@@ -154,8 +154,8 @@ t.test('the packed package', async (t) => {
   const packed = pack()
   t.teardown(() => rmSync(packed.scratch, { recursive: true, force: true }))
 
-  t.test('ships dist/, the contract, README.md, CHANGELOG.md, LICENSE and package.json only', async (t) => {
-    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json', 'contract/problem.schema.json'].includes(path) || path.startsWith('dist/')
+  t.test('ships dist/, the contract, the check page, README.md, CHANGELOG.md, LICENSE and package.json only', async (t) => {
+    const allowed = (path: string) => ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'contract/envelope.schema.json', 'contract/problem.schema.json', 'docs/check.md'].includes(path) || path.startsWith('dist/')
     t.same(packed.files.filter((path) => !allowed(path)), [], 'files outside the whitelist')
     t.same(packed.files.filter((path) => /(^|\/)(test|tests|types|lib|examples|bench|scripts|\.ci)\//.test(path) && !path.startsWith('dist/')), [])
     t.same(packed.files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts')), [], 'no TypeScript sources')
