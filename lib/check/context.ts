@@ -98,8 +98,9 @@ export function expectError (exchange: Exchange, statuses: number[], extra = '')
  * ```
  */
 export function header (exchange: Exchange, name: string): string | undefined {
+  // Node joins repeated headers into one string (only Set-Cookie stays a list).
   const value = exchange.response?.headers[name]
-  return Array.isArray(value) ? value.join(', ') : value
+  return value === undefined ? undefined : String(value)
 }
 
 /**

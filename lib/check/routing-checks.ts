@@ -33,7 +33,8 @@ export const routingChecks: Record<string, (context: CheckContext) => Promise<Ve
     if (method === undefined) return { status: 'skip', reason: `${path} serves DELETE, PATCH, PUT and POST: no wrong method to send` }
     const exchange = await context.send({ method, path })
     const body = expectError(exchange, [405], ' with Allow')
-    return verdict(exchange, typeof body === 'string' ? `${method} ${path}: ${body}` : allowProblem(exchange, context, method))
+    const problem = typeof body === 'string' ? body : allowProblem(exchange, context, method)
+    return verdict(exchange, problem === undefined ? undefined : `${method} ${path}: ${problem}`)
   },
   async EE04 (context) {
     const path = context.settings.knownPath
