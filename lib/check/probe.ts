@@ -91,17 +91,25 @@ export function probe (settings: ProbeSettings, sent: ProbeRequest): Promise<Exc
     }
     const send = settings.base.protocol === 'https:' ? httpsRequest : httpRequest
     const prefix = settings.base.pathname.replace(/\/+$/, '')
-    const outgoing = send({
-      protocol: settings.base.protocol,
-      hostname: settings.base.hostname.replace(/^\[|\]$/g, ''),
-      port: settings.base.port,
-      method: sent.method,
-      path: prefix + sent.path,
-      // A connection per request: a reset or a half-read body never spills
-      // into the next check.
-      agent: false,
-      headers: { ...settings.headers, ...sent.headers }
-    })
+    let outgoing: ReturnType<typeof send>
+    try {
+      outgoing = send({
+        protocol: settings.base.protocol,
+        hostname: settings.base.hostname.replace(/^\[|\]$/g, ''),
+        port: settings.base.port,
+        method: sent.method,
+        path: prefix + sent.path,
+        // A connection per request: a reset or a half-read body never spills
+        // into the next check.
+        agent: false,
+        headers: { ...settings.headers, ...sent.headers }
+      })
+    } catch (error) {
+      // A header value Node refuses to send (a given --header with a
+      // control character): no request at all.
+      resolve({ request: sent, failure: failureOf(error as NodeJS.ErrnoException) })
+      return
+    }
     const timer = setTimeout(() => settle({ failure: `no answer within ${settings.timeout} ms` }), settings.timeout)
     outgoing.on('error', (error: NodeJS.ErrnoException) => settle({ failure: failureOf(error), failureCode: error.code }))
     outgoing.on('response', (incoming) => {
