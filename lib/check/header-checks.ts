@@ -53,7 +53,7 @@ export const headerChecks: Record<string, (context: CheckContext) => Promise<Ver
       const headers = ['ratelimit', 'ratelimit-limit', 'x-ratelimit-limit'].filter((name) => header(exchange, name) !== undefined)
       let failure: string | undefined
       if (typeof body === 'string') failure = body
-      else if (retryAfter === undefined || !/^\d+$/.test(retryAfter) && Number.isNaN(Date.parse(retryAfter))) failure = `Retry-After is ${retryAfter === undefined ? 'missing' : JSON.stringify(retryAfter)}, expected seconds or a date`
+      else if (retryAfter === undefined || (!/^\d+$/.test(retryAfter) && Number.isNaN(Date.parse(retryAfter)))) failure = `Retry-After is ${retryAfter === undefined ? 'missing' : JSON.stringify(retryAfter)}, expected seconds or a date`
       else if (headers.length === 0) failure = 'no RateLimit, RateLimit-Limit or X-RateLimit-Limit header'
       return verdict(exchange, failure)
     }
