@@ -23,6 +23,9 @@ export const routingChecks: Record<string, (context: CheckContext) => Promise<Ve
     const exchange = await context.send({ method: 'HEAD', path: context.unknownPath })
     const response = exchange.response
     if (response === undefined || response.status !== 404) return verdict(exchange, `${summary(exchange)}, expected 404`)
+    // Node's parser reads no body after HEAD: a server that writes one
+    // breaks the next answer on the connection, which a check cannot see.
+    /* c8 ignore next */
     return verdict(exchange, response.body === '' ? undefined : `the answer to HEAD has a body: ${response.body.length} bytes`)
   },
   async EE03 (context) {
@@ -42,6 +45,8 @@ export const routingChecks: Record<string, (context: CheckContext) => Promise<Ve
     const exchange = await context.send({ method: 'OPTIONS', path })
     const response = exchange.response
     if (response === undefined || response.status !== 204) return verdict(exchange, `${summary(exchange)}, expected 204 with Allow`)
+    // Node's parser reads no body after a 204, as with HEAD.
+    /* c8 ignore next */
     if (response.body !== '') return verdict(exchange, `the 204 has a body: ${response.body.length} bytes`)
     return verdict(exchange, allowProblem(exchange, context))
   },

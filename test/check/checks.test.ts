@@ -230,3 +230,22 @@ t.test('the 413 body is one byte over the limit', async (t) => {
   t.match(await one(sized, 'EE08', { bodyPath: '/w', maxBody: 100 }), { status: 'pass' })
   t.equal(length, 101)
 })
+
+t.test('a JSON body of neither contract, and answers without the headers', async (t) => {
+  const url = await serve(t, (req, res) => {
+    if (req.url === '/json') {
+      res.writeHead(404, { 'content-type': 'application/json' })
+      return res.end('{"message":"Not Found"}')
+    }
+    res.writeHead(404)
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'No route', type: 'invalid_request_error', request_id: 'req_1' } }))
+  })
+  t.match(await one(url, 'EE11'), { status: 'fail', reason: /: request_id req_1 but X-Request-Id missing$/ })
+  t.match(await one(url, 'EE12'), { status: 'fail', reason: /: Content-Type missing, expected application\/json$/ })
+  t.match(await one(url, 'EE10'), { status: 'fail', reason: /^sent X-Request-Id check-\w+; got no header and request_id req_1$/ })
+  t.match(await one(url, 'EE16', { crashPath: '/json' }), { status: 'fail', reason: /^GET \/json: 404 application\/json, expected 500$/ })
+  t.match(await one(url, 'EE15', { rateLimitPath: '/json', rateLimitTries: 1 }), { status: 'fail', reason: 'GET /json answered no 429 in 1 requests' })
+  t.match(await one(`${url}/json-prefix`, 'EE01'), { status: 'pass' })
+  const bad = await serve(t, (req, res) => { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{"message":"Not Found"}') })
+  t.match(await one(bad, 'EE01'), { status: 'fail', reason: /^the body satisfies neither contract \(envelope: .*; problem: .*\): \{"message":"Not Found"\}$/ })
+})
