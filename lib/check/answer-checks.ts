@@ -43,7 +43,9 @@ export const answerChecks: Record<string, (context: CheckContext) => Promise<Ver
       const body = readErrorBody(exchange.response as NonNullable<Exchange['response']>)
       if (typeof body === 'string' || body.docUrl === undefined) continue
       const url = URL.canParse(body.docUrl, context.settings.probe.base.href) ? new URL(body.docUrl, context.settings.probe.base) : undefined
-      if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) links.add(url.href.split('#')[0])
+      // A reference the contract allows but no client can follow.
+      if (url === undefined) return verdict(exchange, `doc_url ${JSON.stringify(body.docUrl)} is not a URL`)
+      if (url.protocol === 'http:' || url.protocol === 'https:') links.add(url.href.split('#')[0])
     }
     if (links.size === 0) return { status: 'skip', reason: 'no error answer carried a doc_url' }
     for (const link of [...links].slice(0, MAX_LINKS)) {

@@ -52,7 +52,9 @@ export function readErrorBody (response: ProbeResponse): ErrorBody | string {
   const problems: string[] = []
   for (const [format, validate] of validators) {
     if (validate(body)) return describeBody(format, body as Record<string, any>)
-    problems.push(`${format}: ${(validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath === '' ? 'body' : e.instancePath} ${e.message ?? ''}`).join(', ')}`)
+    // Ajv sets errors, each with its message, whenever a validation fails.
+    const errors = validate.errors as Array<{ instancePath: string, message: string }>
+    problems.push(`${format}: ${errors.slice(0, 3).map((e) => `${e.instancePath === '' ? 'body' : e.instancePath} ${e.message}`).join(', ')}`)
   }
   return `the body satisfies neither contract (${problems.join('; ')}): ${excerpt(response.body)}`
 }

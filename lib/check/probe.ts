@@ -131,7 +131,7 @@ export function probe (settings: ProbeSettings, sent: ProbeRequest): Promise<Exc
 
 // A sentence for a transport failure.
 function failureOf (error: NodeJS.ErrnoException): string {
-  const code = error.code ?? ''
+  const code = String(error.code)
   if (code === 'ECONNRESET' || error.message === 'socket hang up') return 'the server reset the connection'
   if (code === 'ECONNREFUSED') return 'connection refused'
   if (code.startsWith('HPE_')) return `invalid HTTP from the server (${code})`

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createNetServer, type Server as NetServer } from 'node:net'
 import type { Server } from 'node:http'
 import { check, type CheckResult } from '../../check.js'
+import { checkSettings as checkSync } from '../../lib/check/options.js'
 
 // Each check's verdicts one by one, against small scripted servers: what
 // passes, what fails and why, and what is skipped.
@@ -248,4 +249,35 @@ t.test('a JSON body of neither contract, and answers without the headers', async
   t.match(await one(`${url}/json-prefix`, 'EE01'), { status: 'pass' })
   const bad = await serve(t, (req, res) => { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{"message":"Not Found"}') })
   t.match(await one(bad, 'EE01'), { status: 'fail', reason: /^the body satisfies neither contract \(envelope: .*; problem: .*\): \{"message":"Not Found"\}$/ })
+})
+
+t.test('more ways to be wrong: an empty body, a dead doc link, a bad one, a 429 in HTML, a hostile id answered without an id', async (t) => {
+  const empty = await serve(t, (req, res) => { res.writeHead(404); res.end() })
+  t.match(await one(empty, 'EE01'), { status: 'fail', reason: 'the body is not JSON: (empty)' })
+  let link = 'http://127.0.0.1:1/errors#not_found'
+  const linked = await serve(t, (req, res) => envelope(res, 404, 'req_1', { doc_url: link }))
+  t.match(await one(linked, 'EE17'), { status: 'fail', reason: 'doc_url http://127.0.0.1:1/errors: connection refused, expected 2xx' })
+  link = 'http://a:99999/errors'
+  t.match(await one(linked, 'EE17'), { status: 'fail', reason: 'doc_url "http://a:99999/errors" is not a URL' })
+  const html429 = await serve(t, (req, res) => { res.writeHead(429, { 'retry-after': '1', 'ratelimit-limit': '1', 'content-type': 'text/html' }); res.end('<p>slow down</p>') })
+  t.match(await one(html429, 'EE15', { rateLimitPath: '/s' }), { status: 'fail', reason: 'the body is not JSON: <p>slow down</p>' })
+  const noId = await serve(t, (req, res) => {
+    const given = String(req.headers['x-request-id'])
+    if (given.startsWith('check-')) return envelope(res, 404, given)
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+    res.end('{}')
+  })
+  t.match(await one(noId, 'EE10'), { status: 'fail', reason: /answered without X-Request-Id, expected a fresh valid id$/ })
+})
+
+t.test('a silent server is not an unreachable one: its checks fail on the timeout', async (t) => {
+  const url = await serve(t, () => {})
+  t.match(await check(url, { only: ['EE01'], timeout: 200 }), { ok: false, results: [{ id: 'EE01', status: 'fail', reason: 'no answer within 200 ms, expected 404' }] })
+  t.throws(() => checkSync(123), { name: 'TypeError', message: 'error-envelope option "url" must be an http or https URL, instead got 123' })
+  t.throws(() => checkSync(url, { bodyPath: 5 }), { name: 'TypeError', message: /^error-envelope option "bodyPath" must be a path starting with \/, after a method if not POST/ })
+})
+
+t.test('a reason names where the body breaks the contract', async (t) => {
+  const url = await serve(t, (req, res) => { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{"error":{"code":1,"message":"x","type":"t","request_id":"r"}}') })
+  t.match(await one(url, 'EE01'), { status: 'fail', reason: /^the body satisfies neither contract \(envelope: \/error\/code must be string; problem: body must have required property 'type', / })
 })
