@@ -1,6 +1,7 @@
 import { readErrorBody, type ErrorBody } from './contract.js'
 import type { CheckSettings } from './options.js'
 import { probe, type Exchange, type ProbeRequest } from './probe.js'
+import { rawProbe } from './raw-probe.js'
 
 /**
  * What a check concluded: pass, fail or skip, why, and the exchange that
@@ -32,6 +33,8 @@ export interface CheckContext {
   unknownPath: string
   answers: Exchange[]
   send: (sent: ProbeRequest) => Promise<Exchange>
+  /** Sends on a raw connection, for answers that must have no body (HEAD, 204). */
+  sendRaw: (sent: ProbeRequest) => Promise<Exchange>
 }
 
 /**
@@ -52,6 +55,9 @@ export function checkContext (settings: CheckSettings): CheckContext {
       const exchange = await probe(settings.probe, sent)
       if (exchange.response !== undefined && exchange.response.status >= 400 && sent.method !== 'HEAD') answers.push(exchange)
       return exchange
+    },
+    async sendRaw (sent) {
+      return await rawProbe(settings.probe, sent)
     }
   }
 }

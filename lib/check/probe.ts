@@ -129,8 +129,15 @@ export function probe (settings: ProbeSettings, sent: ProbeRequest): Promise<Exc
   })
 }
 
-// A sentence for a transport failure.
-function failureOf (error: NodeJS.ErrnoException): string {
+/**
+ * A sentence for a transport failure.
+ *
+ * @example
+ * ```ts
+ * failureOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })) // 'connection refused'
+ * ```
+ */
+export function failureOf (error: NodeJS.ErrnoException): string {
   const code = String(error.code)
   if (code === 'ECONNRESET' || error.message === 'socket hang up') return 'the server reset the connection'
   if (code === 'ECONNREFUSED') return 'connection refused'

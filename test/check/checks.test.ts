@@ -63,6 +63,8 @@ t.test('skips what it was not given, saying which flag would run it', async (t) 
 t.test('HEAD: a body in the answer fails', async (t) => {
   const url = await serveRaw(t, 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n')
   t.match(await one(url, 'EE02'), { status: 'pass' })
+  const body = await serveRaw(t, 'HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\n\r\nNot Found')
+  t.match(await one(body, 'EE02'), { status: 'fail', reason: 'the answer to HEAD has a body: 9 bytes' })
   const wrong = await serveRaw(t, 'HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n')
   t.match(await one(wrong, 'EE02'), { status: 'fail', reason: '200 without Content-Type, expected 404' })
 })
@@ -93,9 +95,11 @@ t.test('405 and 204: Allow must list methods, not the one refused, and every doc
   t.match(await one(url, 'EE03', { openapi: every }), { status: 'skip', reason: '/w serves DELETE, PATCH, PUT and POST: no wrong method to send' })
 })
 
-t.test('204: a body or another status fails', async (t) => {
-  const withBody = await serveRaw(t, 'HTTP/1.1 204 No Content\r\nallow: GET\r\n\r\n')
-  t.match(await one(withBody, 'EE04', { path: '/w' }), { status: 'pass' })
+t.test('204: a body or another status fails, and 501 is expected for PROPFIND', async (t) => {
+  const empty = await serveRaw(t, 'HTTP/1.1 204 No Content\r\nallow: GET\r\n\r\n')
+  t.match(await one(empty, 'EE04', { path: '/w' }), { status: 'pass' })
+  const withBody = await serveRaw(t, 'HTTP/1.1 204 No Content\r\nallow: GET\r\n\r\n{}')
+  t.match(await one(withBody, 'EE04', { path: '/w' }), { status: 'fail', reason: 'the 204 has a body: 2 bytes' })
   const url = await serve(t, (req, res) => envelope(res, 404))
   t.match(await one(url, 'EE04', { path: '/w' }), { status: 'fail', reason: '404 application/json; charset=utf-8, expected 204 with Allow' })
   t.match(await one(url, 'EE05'), { status: 'fail', request: { method: 'PROPFIND', path: '/' }, reason: 'PROPFIND /: 404 application/json; charset=utf-8, expected 501' })

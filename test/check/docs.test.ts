@@ -10,6 +10,8 @@ import { CHECK_USAGE } from '../../lib/check/command.js'
 // docs/check.md: a section per check, under the anchor the tool prints, with
 // the check's title; every flag documented; its TypeScript compiles.
 
+// One compile of the examples: more than the default 30 s on a busy machine.
+t.setTimeout(120_000)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const page = readFileSync(join(root, 'docs', 'check.md'), 'utf8')
 

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-t.setTimeout(120_000)
+// Servers in child processes on a shared machine: more than the default 30 s.
+t.setTimeout(240_000)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 // A plain Node, without the runner's loader and coverage: what runs there

@@ -11,7 +11,8 @@ import { checkFlags, checkOptions, startBareExpress, startBareFastify, startDemo
 // @fastify/sensible and a hostile server, through the helper and through
 // the built command.
 
-t.setTimeout(120_000)
+// Servers in child processes on a shared machine: more than the default 30 s.
+t.setTimeout(240_000)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const openapi = JSON.parse(readFileSync(join(root, 'examples', 'demo-openapi.json'), 'utf8'))
 const ids = CHECKS.map((info) => info.id)
@@ -95,7 +96,7 @@ t.test('a hostile server fails the checks, each with its reason, and crashes not
     EE01: 'fail: the body is not JSON: <!doctype html><h1>Not Found</h1><pre>Error: no route at handle (/srv/app/server…',
     EE02: 'pass: ',
     EE03: 'fail: DELETE /private: the server reset the connection, expected 405 with Allow',
-    EE04: 'fail: the server reset the connection, expected 204 with Allow',
+    EE04: 'fail: the server closed the connection without answering, expected 204 with Allow',
     EE05: 'fail: PROPFIND /private: no answer within 500 ms, expected 501',
     EE06: 'fail: POST /widgets: the body is longer than the read cap; reading stopped',
     EE07: 'fail: POST /widgets: 400 application/json, expected 415',
