@@ -101,7 +101,10 @@ export async function checkCommand (argv: string[], io: CommandIo): Promise<numb
     io.stdout(formatReport(report, format, io.colour && format === 'text'))
     return report.ok ? 0 : 1
   } catch (error) {
-    return usage((error as Error).message)
+    // A wrong option is a usage error; a server out of reach is not one.
+    if ((error as { code?: string }).code !== 'ERR_CHECK_UNREACHABLE') return usage((error as Error).message)
+    io.stderr(`error-envelope check: ${(error as Error).message}\n`)
+    return 2
   }
 }
 

@@ -60,9 +60,7 @@ t.test('an unreachable server exits 2', async (t) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as { port: number }).port
   await new Promise((resolve) => server.close(resolve))
-  const { code, stderr } = await run([`http://127.0.0.1:${port}`])
-  t.equal(code, 2)
-  t.match(stderr, `error-envelope check: cannot reach http://127.0.0.1:${port}: connection refused`)
+  t.same(await run([`http://127.0.0.1:${port}`]), { code: 2, stdout: '', stderr: `error-envelope check: cannot reach http://127.0.0.1:${port}: connection refused\n` })
 })
 
 t.test('--help prints the usage and exits 0', async (t) => {

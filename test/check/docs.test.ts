@@ -48,3 +48,12 @@ t.test('every TypeScript block compiles against the package', async (t) => {
   }
   t.equal(output, '', 'tsc reports nothing')
 })
+
+t.test('the report shown is JSON of the report\'s shape', async (t) => {
+  const blocks = [...page.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((match) => JSON.parse(match[1]))
+  t.equal(blocks.length, 1)
+  const [report] = blocks
+  t.same(Object.keys(report), ['url', 'ok', 'passed', 'failed', 'skipped', 'results'])
+  const info = CHECKS.find((one) => one.id === report.results[0].id)
+  t.match(report.results[0], { id: info?.id, title: info?.title, docs: info?.docs, status: 'fail' })
+})
