@@ -7,6 +7,7 @@ import { renderCatalogHtml, renderCatalogMarkdown } from './lib/core/catalog-pag
 import { isSpreadOfCatalogs, SPREAD_HINT } from './lib/core/combine-errors.js'
 import { publicUrlProblem, writePage } from './lib/cli/docs-output.js'
 import { typesCommand } from './lib/cli/types-command.js'
+import { checkCommand, CHECK_USAGE } from './lib/check/command.js'
 
 const USAGE = `Usage: error-envelope docs <module> [--out <file>] [--format html|md] [--public-url <url>] [--title <name>]
 
@@ -17,20 +18,28 @@ to standard output.
 
        error-envelope types <module | URL of /errors.json> [--out <file>]
 
-Writes the ApiErrorCode union and a map from code to status and type.`
+Writes the ApiErrorCode union and a map from code to status and type.
+
+${CHECK_USAGE}`
 
 /**
  * The `error-envelope` command: `error-envelope docs ./errors.js --out
- * errors.html` writes a catalog's reference page without a server.
+ * errors.html` writes a catalog's reference page without a server;
+ * `error-envelope check <url>` probes a running API's error answers.
  *
  * @example
  * ```sh
  * npx error-envelope docs ./dist/errors.js --out public/errors.html --public-url https://api.example.com/errors
  * npx error-envelope docs ./dist/errors.js --format md > docs/errors.md
+ * npx error-envelope check http://localhost:3000 --path /orders/o_1 --openapi ./openapi.json
  * ```
  */
 async function main (argv: string[]): Promise<number> {
   if (argv[0] === 'types') return await typesCommand(argv.slice(1), catalogOf, { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) })
+  if (argv[0] === 'check') {
+    const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text), colour: process.stdout.isTTY === true }
+    return await checkCommand(argv.slice(1), io)
+  }
   let parsed
   try {
     parsed = parseArgs({
@@ -46,7 +55,7 @@ async function main (argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return 0
   }
-  if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module>')
+  if (positionals[0] !== 'docs' || positionals.length !== 2) return usage('expected: docs <module>, types <module | url> or check <url>')
   if (values.format !== 'html' && values.format !== 'md') return usage(`--format is html or md, not "${String(values.format)}"`)
   const urlProblem = publicUrlProblem(values['public-url'])
   if (urlProblem !== undefined) return usage(urlProblem)

@@ -3,7 +3,7 @@
 // the envelope.
 import express from 'express'
 import pino from 'pino'
-import { conflict, errorEnvelope, gone, unauthorized, unprocessable } from 'error-envelope/express'
+import { conflict, errorEnvelope, gone, unauthorized, unprocessable, unsupportedMediaType } from 'error-envelope/express'
 import { errors } from './errors.mjs'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -15,7 +15,9 @@ const app = express()
 const redis = process.env.REDIS_URL === undefined
   ? undefined
   : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+// ERROR_FORMAT=problem answers RFC 9457 problem details instead.
 const envelope = errorEnvelope({
+  format: process.env.ERROR_FORMAT ?? 'envelope',
   logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
   rateLimit: { global: false, redis },
   catalog: errors,
@@ -42,7 +44,13 @@ const widgetSchema = {
   }
 }
 
-app.post('/widgets', envelope.validate({ body: widgetSchema }), (req, res) => {
+// express.json() leaves a body of another type unread: say so with a 415
+// rather than validate an empty body.
+function jsonOnly (req, res, next) {
+  next(req.is('application/json') === false ? unsupportedMediaType('Send the widget as application/json') : undefined)
+}
+
+app.post('/widgets', jsonOnly, envelope.validate({ body: widgetSchema }), (req, res) => {
   if (req.body.email === 'taken@example.com') {
     throw unprocessable('Email already registered', { details: [{ field: 'email', message: 'is already taken' }] })
   }

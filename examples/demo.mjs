@@ -16,7 +16,9 @@ const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...ser
 const redis = process.env.REDIS_URL === undefined
   ? undefined
   : new (await import('ioredis')).Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+// ERROR_FORMAT=problem answers RFC 9457 problem details instead.
 await app.register(errorEnvelope, {
+  format: process.env.ERROR_FORMAT ?? 'envelope',
   rateLimit: { global: false, redis },
   catalog: errors,
   docs: { path: '/errors', title: 'the widgets demo API' }

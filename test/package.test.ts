@@ -10,7 +10,7 @@ import { contractErrors } from './helper.js'
 // processes with `require` and with `import`.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts', 'dist/esm/client.js', 'dist/cjs/client.js', 'dist/esm/client.d.ts', 'dist/cjs/client.d.ts']
+const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.d.ts', 'dist/esm/express.js', 'dist/cjs/express.js', 'dist/esm/express.d.ts', 'dist/cjs/express.d.ts', 'dist/esm/client.js', 'dist/cjs/client.js', 'dist/esm/client.d.ts', 'dist/cjs/client.d.ts', 'dist/esm/check.js', 'dist/cjs/check.js', 'dist/esm/check.d.ts', 'dist/cjs/check.d.ts']
 
 // Child processes get a plain Node: no loader or coverage hook of the runner.
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
@@ -186,6 +186,30 @@ t.test('the packed package', async (t) => {
     // @opentelemetry/api, when installed, receives the telemetry of error answers.
     t.same(manifest.peerDependencies, { express: '^5.0.0', fastify: '^5.12.1', 'express-rate-limit': '^8.7.4', 'rate-limit-redis': '^6.0.1', ioredis: '^5.0.0 || ^6.0.0', '@opentelemetry/api': '^1.9.0' })
     t.same(manifest.peerDependenciesMeta, { express: { optional: true }, fastify: { optional: true }, 'express-rate-limit': { optional: true }, 'rate-limit-redis': { optional: true }, ioredis: { optional: true }, '@opentelemetry/api': { optional: true } })
+  })
+
+  t.test('serves error-envelope/check to import and require, types first, and ships its page', async (t) => {
+    const manifest = JSON.parse(readFileSync(join(packed.installed, 'package.json'), 'utf8'))
+    t.same(Object.keys(manifest.exports['./check']), ['import', 'require'])
+    for (const [condition, targets] of Object.entries(manifest.exports['./check']) as Array<[string, Record<string, string>]>) {
+      t.equal(Object.keys(targets)[0], 'types', `types comes first under ${condition}`)
+      for (const target of Object.values(targets)) t.ok(existsSync(join(packed.installed, target)), `${condition} ${target} is shipped`)
+    }
+    t.ok(packed.files.includes('docs/check.md'), 'the page each failure links to')
+    const report = runChild(packed, 'check-entry.mjs', `import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+const require = createRequire(import.meta.url)
+const esm = await import('error-envelope/check')
+const cjs = require('error-envelope/check')
+process.stdout.write(JSON.stringify({
+  esm: [typeof esm.check, esm.CHECKS.length, typeof esm.formatReport],
+  cjs: [typeof cjs.check, cjs.CHECKS.length, typeof cjs.formatReport],
+  resolved: [fileURLToPath(import.meta.resolve('error-envelope/check')), require.resolve('error-envelope/check')]
+}))
+`)
+    t.same(report.esm, ['function', 17, 'function'])
+    t.same(report.cjs, ['function', 17, 'function'])
+    t.same(report.resolved, [join(packed.installed, 'dist', 'esm', 'check.js'), join(packed.installed, 'dist', 'cjs', 'check.js')])
   })
 
   t.test('loads with require and answers a thrown helper with the envelope', async (t) => {
