@@ -104,6 +104,12 @@ declare global {
 }
 export {}
 `
+// vitest is not installed here: the shape its examples use.
+const MODULES = `declare module 'vitest' {
+  export function test (name: string, body: () => Promise<void>): void
+  export function expect (value: unknown): { toEqual: (expected: unknown) => void }
+}
+`
 
 // A snippet may use the package's exports without importing them, as the
 // lines of a longer file; they are imported for it from the entry point its
@@ -195,6 +201,7 @@ t.test('from the packed tarball', async (t) => {
     const ts = blocks.filter((block) => block.lang === 'ts' && !generated(block))
     t.ok(ts.length > 30, 'the docs have their examples')
     writeFileSync(join(dir, 'ambient.d.ts'), AMBIENT)
+    writeFileSync(join(dir, 'modules.d.ts'), MODULES)
     const compilerOptions = { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false }
     // pino-http declares `IncomingMessage.id` with its own type, which the
     // Express request's `id: string` cannot extend: with skipLibCheck off,
@@ -207,10 +214,10 @@ t.test('from the packed tarball', async (t) => {
       files[lenient(block) ? 'lenient' : 'strict'].push(`b${i}.ts`)
     })
     const lines = (report: string): string => report.replaceAll(dir + '/', '').replaceAll(relative(root, dir) + '/', '').replace(/b(\d+)\.ts\((\d+)/g, (_all, i: string, row: string) => `${ts[Number(i)].page}(${ts[Number(i)].line + Number(row)}`)
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['ambient.d.ts', ...files.strict] }))
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['ambient.d.ts', 'modules.d.ts', ...files.strict] }))
     t.equal(lines(tscReport(join(dir, 'tsconfig.json'))), '', 'tsc reports nothing (lines are the pages\')')
     if (files.lenient.length > 0) {
-      writeFileSync(join(dir, 'tsconfig.lenient.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, files: ['ambient.d.ts', ...files.lenient] }))
+      writeFileSync(join(dir, 'tsconfig.lenient.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, files: ['ambient.d.ts', 'modules.d.ts', ...files.lenient] }))
       t.equal(lines(tscReport(join(dir, 'tsconfig.lenient.json'))), '', 'tsc reports nothing on the pino-http blocks')
     }
   })
@@ -303,6 +310,8 @@ function anchorsOf (markdown: string): Set<string> {
     seen.set(slug, count + 1)
     anchors.add(count === 0 ? slug : `${slug}-${count}`)
   }
+  // Anchors a page sets itself: <a id="ee01"></a>.
+  for (const match of markdown.matchAll(/<a id="([^"]+)"><\/a>/g)) anchors.add(match[1])
   return anchors
 }
 

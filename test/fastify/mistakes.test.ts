@@ -80,7 +80,7 @@ t.test('a route added after a register() not awaited answers with the masked env
   assertEnvelope(t, await app.inject('/late/1'), 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' })
 
   const paths = (app.swagger() as { paths: Record<string, { get: { responses: Record<string, unknown> } }> }).paths
-  t.same(Object.keys(paths['/late/{id}'].get.responses).sort(), ['200', '404', '405', '429', '500'])
+  t.same(Object.keys(paths['/late/{id}'].get.responses).sort(), ['200', '404', '405', '429', '500', '503'])
   t.same(Object.keys(paths['/not-awaited/{id}'].get.responses), ['200'])
 })
 

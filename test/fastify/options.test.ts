@@ -114,7 +114,7 @@ t.test('uses a requestId.generate result only when it is a valid id', async (t) 
       }
     }
   })
-  const generate = settings.generateRequestId as () => string
+  const generate = settings.newRequestId
   t.equal(generate.name, 'generateCheckedRequestId')
   t.equal(generate(), 'custom-1')
   t.match(generate(), /^req_[A-Za-z0-9_-]{20}$/, 'an id with a space is replaced')
