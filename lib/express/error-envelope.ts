@@ -13,6 +13,7 @@ import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
 import type { ExpressRequest } from './types.js'
+import type { ValidatedParts, ValidateMiddleware } from './typed-request.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 import { validateMiddleware, type RequestSchemas, type ValidateMiddlewareOptions } from './validate.js'
@@ -34,8 +35,12 @@ export interface ExpressEnvelope {
   errorHandler: () => ErrorMiddleware
   /** The request id of a request, for `pino-http`'s `genReqId`. */
   genReqId: (req: IncomingMessage, res?: ServerResponse) => string
-  /** Schema validation of a route's parts, answered as the Fastify plugin answers it. */
-  validate: (schemas: RequestSchemas, options?: ValidateMiddlewareOptions) => Middleware
+  /**
+   * Schema validation of a route's parts, answered as the Fastify plugin
+   * answers it; the route's next handlers get `req.body`, `req.query` and
+   * `req.params` typed from schemas written as literals (or TypeBox's).
+   */
+  validate: <const S extends RequestSchemas, Parts = ValidatedParts<S>>(schemas: S, options?: ValidateMiddlewareOptions) => ValidateMiddleware<Parts>
   /**
    * A route's own rate limit, counted apart from the global one, as
    * Fastify's `config.rateLimit`; needs the `rateLimit` option.
@@ -151,7 +156,8 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
     notFound: () => afterNotFound,
     errorHandler: () => afterErrorHandler,
     genReqId,
-    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions),
+    // The middleware only checks; the types say what it let through.
+    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions) as ValidateMiddleware<any>,
     rateLimit: function envelopeRouteRateLimit (limit = {}) {
       if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
       return routeRateLimit(limits, limit)
