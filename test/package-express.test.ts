@@ -19,7 +19,7 @@ t.setTimeout(420_000)
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
-const compilers = { 'TypeScript 5.9': require.resolve('typescript/bin/tsc'), 'TypeScript 7': require.resolve('typescript7/bin/tsc') }
+const compilers = { 'TypeScript 5.9': require.resolve('typescript/bin/tsc'), 'TypeScript 7': join(root, 'node_modules', 'typescript7', 'bin', 'tsc') }
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
@@ -66,7 +66,7 @@ t.test('the packed package on Express and on Fastify without optional peers', as
     const modules = join(app, 'node_modules')
     t.notOk(existsSync(join(modules, 'fastify')), 'fastify is not installed')
     t.notOk(existsSync(join(modules, '@fastify')), 'no @fastify/* package is installed')
-    t.same(readdirSync(modules).filter((name) => name.startsWith('fastify') || name === 'toad-cache'), [], 'nor fastify-plugin\'s relatives')
+    t.same(readdirSync(modules).filter((name) => name.startsWith('fastify') || name === 'toad-cache'), ['fastify-plugin'], 'fastify-plugin alone, which has no dependencies')
 
     writeFileSync(join(app, 'root.cjs'), `const root = require('error-envelope')
 const seen = { notFound: typeof root.notFound, validate: typeof root.validate, defineErrors: typeof root.defineErrors, ApiError: typeof root.ApiError }
@@ -79,7 +79,7 @@ process.stdout.write(JSON.stringify(seen))
 
     writeFileSync(join(app, 'root.mjs'), `import errorEnvelope, { notFound, validate, defineErrors, ApiError } from 'error-envelope'
 import { errorEnvelope as expressEnvelope } from 'error-envelope/express'
-const seen = { same: notFound('x') instanceof ApiError, catalog: typeof defineErrors({ widget_gone: { status: 410 } }), validated: validate({ type: 'object' }, {}) }
+const seen = { same: notFound('x') instanceof ApiError, catalog: typeof defineErrors({ widget_gone: { status: 410, message: 'Widget gone' } }), validated: validate({ type: 'object' }, {}) }
 try { await errorEnvelope({ method: 'GET' }, {}, () => {}) } catch (error) { seen.plugin = error.message }
 try { expressEnvelope({ rateLimit: { max: 2 } }) } catch (error) { seen.rateLimit = [error.code, error.message] }
 process.stdout.write(JSON.stringify(seen))
