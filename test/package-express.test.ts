@@ -19,7 +19,10 @@ t.setTimeout(420_000)
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
-const compilers = { 'TypeScript 5.9': require.resolve('typescript/bin/tsc'), 'TypeScript 7': join(root, 'node_modules', 'typescript7', 'bin', 'tsc') }
+// TypeScript 7's bin/tsc has no extension: under tap's process hooks, which
+// reach child processes, it would load as CommonJS; its lib/tsc.js is what
+// bin/tsc imports.
+const compilers = { 'TypeScript 5.9': require.resolve('typescript/bin/tsc'), 'TypeScript 7': join(root, 'node_modules', 'typescript7', 'lib', 'tsc.js') }
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
