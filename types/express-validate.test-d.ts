@@ -36,6 +36,12 @@ app.get('/widgets/:id', envelope.validate({
   res.json({ id, limit })
 })
 
+// A path parameter is always there, listed in required or not.
+app.get('/orders/:id', envelope.validate({ params: { type: 'object', properties: { id: { type: 'string', pattern: '^o_[0-9]+$' } } } }), (req, res) => {
+  const id: string = req.params.id
+  res.json({ id })
+})
+
 // A schema held in a variable without `as const` keeps req.body as before.
 const loose: object = { type: 'object' }
 app.post('/loose', envelope.validate({ body: loose }), (req, res) => {

@@ -31,7 +31,11 @@ export type SchemaValue<S> =
 export type ValidatedParts<S> =
   (S extends { body: infer B } ? { body: SchemaValue<B> } : unknown) &
   (S extends { query: infer Q } ? { query: SchemaValue<Q> } : unknown) &
-  (S extends { params: infer P } ? { params: SchemaValue<P> } : unknown)
+  (S extends { params: infer P } ? { params: PathParameters<SchemaValue<P>> } : unknown)
+
+// A path parameter the route matched is always there, whether its schema
+// lists it in `required` or not.
+type PathParameters<V> = 0 extends (1 & V) ? any : Required<V>
 
 /**
  * The middleware `validate()` returns: typed by the parts its schemas
