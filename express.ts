@@ -20,6 +20,8 @@ export { errorEnvelope, type ExpressEnvelope, type RouteRateLimitOptions } from 
 export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/core/rate-limit-options.js'
 export type { ExpressEnvelopeOptions } from './lib/express/options.js'
 export type { EnvelopeLogger } from './lib/express/logger.js'
+export { getLogger, getRequestId } from './lib/express/request-id.js'
 export type { RequestSchemas, ValidateMiddlewareOptions } from './lib/express/validate.js'
+export type { SchemaValue, ValidatedParts, ValidateMiddleware } from './lib/express/typed-request.js'
 export type { EnvelopeRequest, ErrorMiddleware, ExpressRequest, Middleware } from './lib/express/types.js'
 export * from './lib/core/public.js'

@@ -13,7 +13,9 @@ import { readField } from './safe-read.js'
  * ```
  */
 export interface ValidatorLike {
-  (data: unknown, context?: object): unknown
+  // `any`: Ajv's own validators type the context as DataValidationCxt, with
+  // members this package does not pass, and an Ajv instance must fit here.
+  (data: unknown, context?: any): unknown
   errors?: AjvErrorLike[] | null
 }
 

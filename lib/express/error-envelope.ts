@@ -6,13 +6,16 @@ import { shedMiddleware } from './overload.js'
 import { docsMiddleware } from './docs-routes.js'
 import { safeLog } from '../core/safe-log.js'
 import { readField } from '../core/safe-read.js'
+import { MisuseError } from '../core/misuse.js'
 import { errorHandlerMiddleware } from './error-handler.js'
+import { markOwner, mountMistakes, RATE_LIMIT_UNCOUNTED_SETUP } from './mount-checks.js'
 import { notFoundMiddleware } from './not-found.js'
 import { documentExpressErrors } from './openapi.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
 import type { RateLimitKeyGenerator } from '../core/rate-limit-options.js'
 import type { ExpressRequest } from './types.js'
+import type { ValidatedParts, ValidateMiddleware } from './typed-request.js'
 import { requestIdGenerator, requestIdMiddleware } from './request-id.js'
 import { loadTelemetry } from '../core/telemetry.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
@@ -35,8 +38,12 @@ export interface ExpressEnvelope {
   errorHandler: () => ErrorMiddleware
   /** The request id of a request, for `pino-http`'s `genReqId`. */
   genReqId: (req: IncomingMessage, res?: ServerResponse) => string
-  /** Schema validation of a route's parts, answered as the Fastify plugin answers it. */
-  validate: (schemas: RequestSchemas, options?: ValidateMiddlewareOptions) => Middleware
+  /**
+   * Schema validation of a route's parts, answered as the Fastify plugin
+   * answers it; the route's next handlers get `req.body`, `req.query` and
+   * `req.params` typed from schemas written as literals (or TypeBox's).
+   */
+  validate: <const S extends RequestSchemas, Parts = ValidatedParts<S>>(schemas: S, options?: ValidateMiddlewareOptions) => ValidateMiddleware<Parts>
   /**
    * A route's own rate limit, counted apart from the global one, as
    * Fastify's `config.rateLimit`; needs the `rateLimit` option.
@@ -118,32 +125,55 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   const docs = settings.docs === undefined ? [] : [docsMiddleware(settings.docs)]
   const globalLimit = limits !== undefined && limits.options.global ? [globalRateLimit(limits)] : []
 
-  // An app that mounts beforeRoutes() but never afterRoutes() would send
-  // its errors to finalhandler's HTML page: said once, at the first request.
-  // The check rides in the request id middleware rather than in a layer of
-  // its own, which Express's router would enter on every request.
+  // How the envelope is mounted is read from the app's stack once, at the
+  // first request that reaches it (see mount-checks.ts). The check rides in
+  // middleware the envelope has anyway rather than in a layer of its own,
+  // which Express's router would enter on every request.
   let checked = false
-  function checkAfterRoutes (req: IncomingMessage): void {
+  let uncounted: Error | undefined
+  let beforeGiven = false
+  function checkMounts (req: IncomingMessage): void {
     checked = true
-    if (!mounts(readField(readField(req, 'app'), 'router'), errorHandler, 0)) {
-      const message = 'error-envelope: beforeRoutes() is mounted but afterRoutes() is not; add app.use(envelope.afterRoutes()) after the routes, or errors answer with Express\'s HTML page'
+    const findings = mountMistakes(readField(req, 'app'), { before: [firstOfRoutes, requestId], notFound: [afterNotFound], errorHandler: [afterErrorHandler], globalLimit: globalLimit.length > 0 })
+    for (const message of findings.warnings) {
       if (settings.logs) safeLog(settings.logger, 'warn', {}, message)
       else process.emitWarning(message, 'ErrorEnvelopeWarning')
     }
+    uncounted = findings.error
   }
   const firstOfRoutes: Middleware = function envelopeBeforeRoutes (req, res, next) {
-    if (!checked) checkAfterRoutes(req)
+    if (!checked) checkMounts(req)
+    if (uncounted !== undefined) { requestId(req, res, function refuseUncounted () { next(uncounted) }); return }
     requestId(req, res, next)
   }
+  const afterNotFound: Middleware = function envelopeAfterRoutes (req, res, next) {
+    if (!checked) checkMounts(req)
+    if (uncounted !== undefined) { next(uncounted); return }
+    notFound(req, res, next)
+  }
+  const afterErrorHandler: ErrorMiddleware = function envelopeErrorHandler (error, req, res, next) {
+    if (!checked) checkMounts(req)
+    errorHandler(error, req, res, next)
+  }
+  markOwner(settings, firstOfRoutes, afterNotFound, afterErrorHandler, requestId)
 
   return {
-    beforeRoutes: () => [firstOfRoutes, ...docs, ...overload, ...globalLimit],
-    afterRoutes: () => [notFound, errorHandler],
+    beforeRoutes: function envelopeBeforeRoutes () {
+      beforeGiven = true
+      return [firstOfRoutes, ...docs, ...overload, ...globalLimit]
+    },
+    afterRoutes: function envelopeAfterRoutes () {
+      // A limit that would never count is refused at setup when it can be
+      // told there; once mounted, the first request tells the rest.
+      if (!beforeGiven && globalLimit.length > 0) throw new MisuseError('ERR_ENVELOPE_RATE_LIMIT_UNCOUNTED', RATE_LIMIT_UNCOUNTED_SETUP)
+      return [afterNotFound, afterErrorHandler]
+    },
     requestId: () => requestId,
-    notFound: () => notFound,
-    errorHandler: () => errorHandler,
+    notFound: () => afterNotFound,
+    errorHandler: () => afterErrorHandler,
     genReqId,
-    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions),
+    // The middleware only checks; the types say what it let through.
+    validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions) as ValidateMiddleware<any>,
     rateLimit: function envelopeRouteRateLimit (limit = {}) {
       if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
       return routeRateLimit(limits, limit)
@@ -192,14 +222,4 @@ interface ExpressApp {
 // http.createServer(app) gives the server.
 function isExpressApp (listener: unknown): boolean {
   return typeof listener === 'function' && typeof readField(listener, 'handle') === 'function' && typeof readField(listener, 'use') === 'function'
-}
-
-// Whether a router, or one mounted in it, has this middleware in its stack.
-function mounts (router: unknown, handle: unknown, depth: number): boolean {
-  const stack = readField(router, 'stack')
-  if (!Array.isArray(stack) || depth > 16) return false
-  return stack.some((layer) => {
-    const own = readField(layer, 'handle')
-    return own === handle || (typeof own === 'function' && mounts(own, handle, depth + 1))
-  })
 }

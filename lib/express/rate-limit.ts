@@ -4,11 +4,12 @@ import { headerSeconds } from '../core/rate-limit-headers.js'
 import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
 import { requestKey } from '../core/rate-limit-key.js'
 import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from '../core/rate-limit-options.js'
+import { loadPeer } from '../core/peer.js'
 import { safeLog } from '../core/safe-log.js'
 import { storeHealth, type StoreHealth } from '../core/store-health.js'
 import type { ExpressSettings } from './options.js'
 import { routeLimited } from './route-limited.js'
-import { deadlineRedisStore, type CountingStore, type RedisStoreClass } from './rate-limit-store.js'
+import { deadlineRedisStore, type RedisStoreClass } from './rate-limit-store.js'
 import type { EnvelopeRequest, Middleware } from './types.js'
 
 type Next = (error?: unknown) => void
@@ -29,7 +30,7 @@ export interface RateLimitShared {
   /** One health record for the one Redis every limiter counts in. */
   health: StoreHealth
   /** `express-rate-limit`, and `rate-limit-redis` when counting in Redis, loaded once. */
-  modules: Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }>
+  modules: { rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }
   /** How many route limits were made, which names their Redis keys. */
   routes: number
   /** The route limits' middleware, which the global limit leaves their requests to. */
@@ -40,7 +41,8 @@ export interface RateLimitShared {
  * What the limiters of one `errorEnvelope()` share, made when the
  * `rateLimit` option is given. `express-rate-limit` and `rate-limit-redis`
  * are optional peers, loaded here so that an app that limits nothing needs
- * neither.
+ * neither; a missing one fails here, at setup, with the command that
+ * installs it.
  *
  * @example
  * ```ts
@@ -54,16 +56,13 @@ export function rateLimitShared (settings: ExpressSettings, options: RateLimitSe
     onRecovery: function rateLimitStoreUp () { safeLog(settings.logger, 'info', {}, storeRecoveryMessage) }
   })
   const modules = loadModules(options.redis !== undefined)
-  // Awaited by the first request; a missing package is said there, and not
-  // as an unhandled rejection before.
-  modules.catch(function modulesMissing () {})
   return { settings, options, health, modules, routes: 0, limiters: new Set() }
 }
 
-async function loadModules (redis: boolean): Promise<{ rateLimit: RateLimitFactory, RedisStore: RedisStoreClass | undefined }> {
-  const { rateLimit } = await import('express-rate-limit')
-  const RedisStore = redis ? (await import('rate-limit-redis')).RedisStore : undefined
-  return { rateLimit: rateLimit as unknown as RateLimitFactory, RedisStore: RedisStore as unknown as RedisStoreClass | undefined }
+function loadModules (redis: boolean): RateLimitShared['modules'] {
+  const { rateLimit } = loadPeer<{ rateLimit: RateLimitFactory }>('express-rate-limit', 'the rateLimit option')
+  const RedisStore = redis ? loadPeer<{ RedisStore: RedisStoreClass }>('rate-limit-redis', 'the rateLimit.redis option').RedisStore : undefined
+  return { rateLimit, RedisStore }
 }
 
 /**
@@ -115,26 +114,22 @@ function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings,
     // beforeRoutes() gave every request its logger.
     safeLog(req.log, 'warn', { err: error }, keyFailedMessage)
   })
-  let counting: Limiter | undefined
-  const ready = shared.modules.then(function build ({ rateLimit, RedisStore }) {
-    let store: CountingStore | undefined
-    if (options.redis !== undefined && RedisStore !== undefined) store = deadlineRedisStore(RedisStore, options.redis, prefix, shared.health)
-    counting = rateLimit({
-      windowMs: limit.timeWindow,
-      limit: limit.max,
-      // The headers, the 429 and the 403 are the core's, as on Fastify.
-      legacyHeaders: false,
-      standardHeaders: false,
-      keyGenerator: keyOf,
-      handler: answer,
-      passOnStoreError: false,
-      // Its checks concern the default key generator and headers, both replaced here.
-      validate: false,
-      ...(store === undefined ? {} : { store })
-    })
-    return counting
+  const { rateLimit, RedisStore } = shared.modules
+  // rate-limit-redis is loaded whenever redis is given.
+  const store = options.redis === undefined ? undefined : deadlineRedisStore(RedisStore as RedisStoreClass, options.redis, prefix, shared.health)
+  const counting = rateLimit({
+    windowMs: limit.timeWindow,
+    limit: limit.max,
+    // The headers, the 429 and the 403 are the core's, as on Fastify.
+    legacyHeaders: false,
+    standardHeaders: false,
+    keyGenerator: keyOf,
+    handler: answer,
+    passOnStoreError: false,
+    // Its checks concern the default key generator and headers, both replaced here.
+    validate: false,
+    ...(store === undefined ? {} : { store })
   })
-  ready.catch(function limiterMissing () {})
 
   // Headers and the verdict of a counted request, from the core.
   function answer (req: IncomingMessage, res: ServerResponse, next: Next): void {
@@ -157,8 +152,7 @@ function limiter (shared: RateLimitShared, policy: string, limit: LimitSettings,
   }
 
   return function envelopeRateLimit (req, res, next) {
-    if (counting !== undefined) { run(counting, req, res, next); return }
-    ready.then(function limiterReady (count) { run(count, req, res, next) }, next)
+    run(counting, req, res, next)
   }
 }
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { ExpressSettings } from './options.js'
-import { isLogger } from './logger.js'
+import { MisuseError } from '../core/misuse.js'
+import { isLogger, type EnvelopeLogger } from './logger.js'
 import type { EnvelopeRequest, Middleware } from './types.js'
 
 // The id handed out for a request (by the middleware, or by `genReqId` when
@@ -70,4 +71,42 @@ export function requestIdOf (req: IncomingMessage, settings: ExpressSettings): s
     (req as WithId)[kRequestId] = id
   }
   return id
+}
+
+/** The error of `getRequestId()` or `getLogger()` on a request `beforeRoutes()` never saw. */
+export const NO_CONTEXT = 'error-envelope: this request has not passed beforeRoutes(), which gives it its id and logger: mount app.use(envelope.beforeRoutes()) before the routes'
+
+/**
+ * The request id `beforeRoutes()` gave a request (the `X-Request-Id` sent
+ * back), typed `string` whatever else declares `req.id` (pino-http types it
+ * `ReqId`). Throws a coded error on a request `beforeRoutes()` never saw.
+ *
+ * @example
+ * ```ts
+ * import { getRequestId } from 'error-envelope/express'
+ * app.get('/widgets', (req, res) => { res.json({ widgets: [], request: getRequestId(req) }) })
+ * ```
+ */
+export function getRequestId (req: IncomingMessage): string {
+  const id = (req as WithId)[kRequestId]
+  if (id === undefined) throw new MisuseError('ERR_ENVELOPE_NO_REQUEST_CONTEXT', NO_CONTEXT)
+  return id
+}
+
+/**
+ * The logger `beforeRoutes()` gave a request (`req.log`): a child of the
+ * `logger` option whose lines carry `request_id`, pino-http's when it is
+ * mounted first, or a silent one without a logger. Throws a coded error on
+ * a request `beforeRoutes()` never saw.
+ *
+ * @example
+ * ```ts
+ * import { getLogger } from 'error-envelope/express'
+ * app.post('/orders', (req, res) => { getLogger(req).info('order received'); res.status(201).end() })
+ * ```
+ */
+export function getLogger (req: IncomingMessage): EnvelopeLogger {
+  const log = (req as EnvelopeRequest).log
+  if (!isLogger(log)) throw new MisuseError('ERR_ENVELOPE_NO_REQUEST_CONTEXT', NO_CONTEXT)
+  return log
 }

@@ -25,13 +25,12 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (erro
 export type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void
 
 declare global {
-  // Express's own request type, when @types/express is installed.
+  // Express's own request type, filled in by @types/express when installed.
+  // Nothing is added to it: pino-http declares `id` and `log` on Node's
+  // request with types of its own, and a second declaration of either would
+  // break every program that has both (TS2320); getRequestId() and
+  // getLogger() give them typed.
   namespace Express {
-    interface Request {
-      /** The request id: a valid incoming `X-Request-Id`, or a generated `req_…`. */
-      id: string
-      /** A child logger whose every line carries `request_id`. */
-      log: EnvelopeLogger
-    }
+    interface Request {}
   }
 }

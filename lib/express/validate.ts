@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { unsupportedMediaType } from '../core/helpers.js'
 import { compileCached, defaultAjv, runValidator, validationFailure, type AjvLike } from '../core/validate.js'
 import type { RequestPart } from '../core/validation.js'
 import type { ValidatorLike } from '../core/collect-errors.js'
@@ -67,7 +68,9 @@ export function validateMiddleware (settings: ExpressSettings, schemas: RequestS
     }
     parts.push({ key, part, schema, check })
   }
+  const checksBody = schemas.body !== undefined
   return function envelopeValidate (req, _res, next) {
+    if (checksBody && unreadBody(req)) { next(unsupportedMediaType('Unsupported media type')); return }
     for (const { key, part, schema, check } of parts) {
       // Headers are checked on a copy: coercion must not rewrite req.headers.
       const holder = { data: key === 'headers' ? { ...req.headers } : (req as IncomingMessage & Record<string, unknown>)[key] }
@@ -87,4 +90,13 @@ export function validateMiddleware (settings: ExpressSettings, schemas: RequestS
     }
     next()
   }
+}
+
+// A body that no parser read: express.json() leaves one of another media
+// type in the stream and req.body undefined. It cannot be validated; the
+// Fastify plugin answers it 415 before the route runs, and so does this.
+function unreadBody (req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  const sent = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+  return sent && !req.readableEnded && (req as IncomingMessage & { body?: unknown }).body === undefined
 }

@@ -15,6 +15,7 @@ import { installRequestId } from './request-id-hook.js'
 import { installResponsePayloadKeeper } from './response-schema.js'
 import { installSchemaErrorFormatter } from './schema-error-formatter.js'
 import { loadTelemetry } from '../core/telemetry.js'
+import { MisuseError } from '../core/misuse.js'
 
 /**
  * The plugin before `fastify-plugin` wraps it: checks the options, then
@@ -23,6 +24,7 @@ import { loadTelemetry } from '../core/telemetry.js'
  * `setNotFoundHandler` run for the fallback too).
  */
 export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = async function errorEnvelope (fastify, options) {
+  refuseNonFastify(fastify)
   const settings = normalizeOptions(options)
   refuseSecondRegistration(fastify)
   rememberSettings(fastify, settings)
@@ -40,4 +42,13 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   installDocsRoutes(fastify, settings)
   installOpenApiErrors(fastify, settings)
   await loadTelemetry(settings.telemetry)
+}
+
+// The default export used as Express middleware (app.use(errorEnvelope))
+// would be called with a request: said plainly, with the Express entry.
+function refuseNonFastify (fastify: unknown): void {
+  const instance = fastify as { register?: unknown, addHook?: unknown } | null
+  if (typeof instance?.register !== 'function' || typeof instance.addHook !== 'function') {
+    throw new MisuseError('ERR_ENVELOPE_NOT_FASTIFY', 'error-envelope: the default export of \'error-envelope\' is the Fastify plugin, to register with app.register(errorEnvelope); on Express, import { errorEnvelope } from \'error-envelope/express\' and mount envelope.beforeRoutes() and envelope.afterRoutes()')
+  }
 }

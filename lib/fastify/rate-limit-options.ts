@@ -1,4 +1,3 @@
-import type { RateLimitOptions as RouteRateLimitConfig } from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import type { RateLimitKeyGenerator as CoreKeyGenerator, RateLimitOptions as CoreRateLimitOptions } from '../core/rate-limit-options.js'
 
@@ -12,8 +11,9 @@ declare module 'fastify' {
     /**
      * The route's own limit (`max`, `timeWindow`, `ban`, `keyGenerator`),
      * counted apart from the global one; `false` leaves the route unlimited.
-     * The type is `@fastify/rate-limit`'s, which declares the same key;
-     * error-envelope rejects its other fields at registration.
+     * The type is the package's own, so that the declarations need no
+     * `@fastify/rate-limit` (an optional peer); error-envelope rejects
+     * other fields at registration.
      *
      * @example
      * ```ts
@@ -21,7 +21,7 @@ declare module 'fastify' {
      * app.get('/health', { config: { rateLimit: false } }, health)
      * ```
      */
-    rateLimit?: RouteRateLimitConfig | false
+    rateLimit?: RouteRateLimit | false
     /**
      * The catalog codes (built-in ones included) a route can answer beyond
      * those the plugin knows of it, for the OpenAPI document of
@@ -88,10 +88,7 @@ const routeDefaults: LimitSettings = { max: defaultMax, timeWindow: defaultTimeW
  * app.get('/search', { config: { rateLimit: routeRateLimit({ max: 10, timeWindow: '1 minute' }) } }, search)
  * ```
  */
-export function routeRateLimit (limit: RouteRateLimit): RouteRateLimitConfig {
+export function routeRateLimit (limit: RouteRateLimit): RouteRateLimit {
   normalizeRouteRateLimit(limit, 'routeRateLimit()', routeDefaults)
-  // The type Fastify's route config has for the key (@fastify/rate-limit's);
-  // its key generator may not return undefined, this one may (the client IP
-  // is then the key).
-  return limit as RouteRateLimitConfig
+  return limit
 }

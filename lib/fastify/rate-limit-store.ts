@@ -1,5 +1,6 @@
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js'
-import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
+import type LocalStore from '@fastify/rate-limit/store/LocalStore.js'
+import type RedisStore from '@fastify/rate-limit/store/RedisStore.js'
+import { loadPeer } from '../core/peer.js'
 import type { RateLimitRedis } from '../core/rate-limit-options.js'
 import { markDown, markUp, RateLimitStoreError, storeHealth, type StoreHealth } from '../core/store-health.js'
 
@@ -20,6 +21,24 @@ export interface RateLimitStore {
   child (params: { routeId: string }): RateLimitStore
 }
 
+/**
+ * `@fastify/rate-limit`'s stores, loaded when the `rateLimit` option is
+ * given: the package is an optional peer, and without it registration fails
+ * with the command that installs it.
+ *
+ * @example
+ * ```ts
+ * const { LocalStore, RedisStore } = rateLimitStores()
+ * ```
+ */
+export function rateLimitStores (): { LocalStore: typeof LocalStore, RedisStore: typeof RedisStore } {
+  const user = 'the rateLimit option'
+  return {
+    LocalStore: loadPeer<typeof LocalStore>('@fastify/rate-limit', user, { path: 'store/LocalStore.js' }),
+    RedisStore: loadPeer<typeof RedisStore>('@fastify/rate-limit', user, { path: 'store/RedisStore.js' })
+  }
+}
+
 // @fastify/rate-limit's default size of the in-memory store: the keys seen
 // most recently are kept, so that distinct keys cannot grow it.
 const MEMORY_STORE_KEYS = 5000
@@ -36,6 +55,7 @@ const MEMORY_STORE_KEYS = 5000
  * ```
  */
 export function memoryStore (): RateLimitStore {
+  const { LocalStore } = rateLimitStores()
   return new LocalStore(false, false, MEMORY_STORE_KEYS)
 }
 
@@ -61,6 +81,7 @@ export interface DeadlineStoreOptions {
 interface Health extends StoreHealth {
   redis: RateLimitRedis
   nameSpace: string
+  RedisStore: typeof RedisStore
 }
 
 /**
@@ -81,7 +102,8 @@ interface Health extends StoreHealth {
  * ```
  */
 export function deadlineRedisStore (options: DeadlineStoreOptions): new () => RateLimitStore {
-  const health: Health = { ...storeHealth(options), redis: options.redis, nameSpace: options.nameSpace }
+  const { RedisStore } = rateLimitStores()
+  const health: Health = { ...storeHealth(options), redis: options.redis, nameSpace: options.nameSpace, RedisStore }
   return class RootDeadlineStore extends DeadlineRedisStore {
     constructor () {
       super(health, options.nameSpace)
@@ -95,7 +117,7 @@ class DeadlineRedisStore implements RateLimitStore {
 
   constructor (health: Health, prefix: string) {
     this.#health = health
-    this.#inner = new RedisStore(false, false, health.redis, prefix)
+    this.#inner = new health.RedisStore(false, false, health.redis, prefix)
   }
 
   incr (key: string, callback: StoreCallback, timeWindow: number, max: number): void {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { headerSeconds } from '../core/rate-limit-headers.js'
 import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
 import { requestKey } from '../core/rate-limit-key.js'
+import { MisuseError } from '../core/misuse.js'
 import { safeLog } from '../core/safe-log.js'
 import type { Settings } from './options.js'
 import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from './rate-limit-options.js'
@@ -42,13 +43,15 @@ export function installRateLimit (fastify: FastifyInstance, settings: Settings):
     refuseUncountedRouteLimits(fastify)
     return {}
   }
+  refuseSecondLimiter(fastify)
   const store = rootStore(fastify, options)
   const globalHook = limitHook(store, 'default', options, options)
   // A route's own limit, by the bucket it counts in: the HEAD twin finds
   // its GET's hook here.
   const routeHooks = new Map<string, onRequestHookHandler>()
 
-  fastify.addHook('onRoute', function addRateLimitHook (route: RouteOptions) {
+  fastify.addHook('onRoute', function addRateLimitHook (this: FastifyInstance, route: RouteOptions) {
+    refuseSecondLimiter(this)
     const config = route.config?.rateLimit
     if (config === false || (config === undefined && !options.global)) return
     let hook = globalHook
@@ -78,6 +81,17 @@ function refuseUncountedRouteLimits (fastify: FastifyInstance): void {
     if (config === undefined || config === false || this.hasDecorator('rateLimit')) return
     throw new TypeError(`error-envelope: config.rateLimit of ${String(route.method)} ${route.url} would not be counted, since the plugin's rateLimit option is not given: register it with rateLimit: { global: false } to limit only the routes that set config.rateLimit, or rateLimit: {} to limit every route`)
   })
+}
+
+/** The message of the refusal of `@fastify/rate-limit` beside the `rateLimit` option. */
+export const TWO_LIMITERS = 'error-envelope: @fastify/rate-limit is registered and the plugin\'s rateLimit option is given: both would count every request, and the smaller max would win. Keep one: remove app.register(rateLimit), or the plugin\'s rateLimit option'
+
+// @fastify/rate-limit registered by the app beside the rateLimit option (it
+// decorates the instance it is registered in, and its parents, with
+// `rateLimit`): refused when the plugin is registered after it, or when a
+// route is added where it is registered.
+function refuseSecondLimiter (fastify: FastifyInstance): void {
+  if (fastify.hasDecorator('rateLimit')) throw new MisuseError('ERR_ENVELOPE_TWO_RATE_LIMITERS', TWO_LIMITERS)
 }
 
 // The bucket of a route's own limit: its method and URL, HEAD counted as

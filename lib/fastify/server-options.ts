@@ -1,4 +1,3 @@
-import * as fastifyExports from 'fastify'
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify'
 import type { Socket } from 'node:net'
 import { answerClientError } from '../core/client-error.js'
@@ -9,6 +8,7 @@ import { normalizeError } from '../core/normalize.js'
 import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { requestIdGenerator } from './request-id-hook.js'
 import { loadTelemetry } from '../core/telemetry.js'
+import { loadPeer } from '../core/peer.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -94,7 +94,7 @@ function envelopeLogController (): LogController {
  * logControllerClass({}) // Error: error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)
  * ```
  */
-export function logControllerClass (from: object = fastifyExports): new (options: { requestIdLogLabel: string }) => LogController {
+export function logControllerClass (from: object = loadFastify()): new (options: { requestIdLogLabel: string }) => LogController {
   const Base = (from as { LogController?: typeof LogController }).LogController
   if (typeof Base !== 'function') throw new Error(OLD_FASTIFY)
   return class EnvelopeLogController extends Base {
@@ -113,4 +113,10 @@ export function logControllerClass (from: object = fastifyExports): new (options
       return super.isLogDisabled(request)
     }
   }
+}
+
+// Fastify itself, loaded when serverOptions() is called: the package's root
+// entry also serves Express apps, which have no Fastify.
+function loadFastify (): object {
+  return loadPeer('fastify', 'serverOptions()', { hint: "; on Express, import from 'error-envelope/express'" })
 }

@@ -190,3 +190,21 @@ t.test('validate() of the core takes the boolean schemas true and false', async 
   const failure = t.throws(() => validate(false, { any: 1 })) as Record<string, unknown>
   t.match(failure, { status: 422, code: 'validation_failed', message: 'Invalid field body: is not allowed', details: [{ field: 'body', message: 'is not allowed' }] })
 })
+
+for (const adapter of adapters) {
+  t.test(`${adapter.name}: answers 415 to a body of a media type no parser reads, on a route that validates its body`, async (t) => {
+    const { base } = await adapter.start(t, routes)
+    for (const [name, init] of [
+      ['XML with a length', { body: '<widget><name>x</name></widget>', headers: { 'content-type': 'application/xml' } }],
+      ['CSV, chunked', { body: new Blob(['name\nx\n']).stream(), duplex: 'half', headers: { 'content-type': 'text/csv' } }]
+    ] as const) {
+      const response = await fetch(base + '/widgets', { method: 'POST', ...init } as RequestInit)
+      t.equal(response.status, 415, `${name}: status`)
+      const body = await response.json()
+      t.same(contractErrors(body), [], `${name}: the contract`)
+      t.same(body, { error: { code: 'unsupported_media_type', message: 'Unsupported media type', type: 'invalid_request_error', request_id: response.headers.get('x-request-id') } }, `${name}: whole envelope`)
+    }
+    const empty = await fetch(base + '/widgets', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '0' } })
+    t.not(empty.status, 415, 'no body at all is left to the schema or the parser')
+  })
+}

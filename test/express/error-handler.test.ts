@@ -135,5 +135,8 @@ t.test('logs an error answered by errorHandler() mounted without beforeRoutes() 
   const body = await assertFetched(t, response, 404, { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' })
   await settle()
   t.match(body.error.request_id, /^req_[A-Za-z0-9_-]{20}$/)
-  t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [[body.error.request_id, 30, 'Widget w_1 not found']])
+  t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [
+    [undefined, 40, 'error-envelope: beforeRoutes() is not mounted, so answers that succeed carry no request id and req.log is undefined: mount app.use(envelope.beforeRoutes()) before the routes'],
+    [body.error.request_id, 30, 'Widget w_1 not found']
+  ])
 })

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import type { LogLine } from '../helper.js'
 import { assertFetched, buildExpress, settle } from './helper.js'
-import { errorEnvelope, notFound } from '../../express.js'
+import { errorEnvelope, getLogger, getRequestId, notFound } from '../../express.js'
 
 function capture (): { logs: LogLine[], logger: pino.Logger } {
   const logs: LogLine[] = []
@@ -23,11 +23,15 @@ async function serve (t: Parameters<Parameters<typeof t.test>[1]>[0], app: expre
 
 t.test('gives req.id and req.log, echoes the id on a 2xx, and logs with request_id', async (t) => {
   const { app, logs, listen } = buildExpress(t)
-  app.get('/ok', (req, res) => { req.log.info('handling'); res.json({ id: req.id }) })
+  app.get('/ok', (req, res) => {
+    getLogger(req).info('handling')
+    t.equal(getLogger(req), (req as unknown as { log: unknown }).log, 'getLogger() is req.log, typed')
+    res.json({ id: getRequestId(req), own: (req as unknown as { id: unknown }).id })
+  })
   const base = await listen()
   const response = await fetch(base + '/ok', { headers: { 'x-request-id': 'trace-7' } })
   t.equal(response.headers.get('x-request-id'), 'trace-7')
-  t.same(await response.json(), { id: 'trace-7' })
+  t.same(await response.json(), { id: 'trace-7', own: 'trace-7' })
   t.same(logs.filter((line) => line.msg === 'handling').map((line) => line.request_id), ['trace-7'])
 })
 
@@ -40,7 +44,11 @@ for (const order of ['before', 'after'] as const) {
     if (order === 'before') app.use(http)
     app.use(envelope.beforeRoutes())
     if (order === 'after') app.use(http)
-    app.get('/missing', () => { throw notFound('Widget w_9 not found') })
+    app.get('/missing', (req) => {
+      t.equal(getRequestId(req), 'shared-1')
+      t.equal(getLogger(req), req.log, 'pino-http\'s logger, typed by pino-http')
+      throw notFound('Widget w_9 not found')
+    })
     app.use(envelope.afterRoutes())
     const base = await serve(t, app)
     const response = await fetch(base + '/missing', { headers: { 'x-request-id': 'shared-1' } })
@@ -56,7 +64,7 @@ t.test('answers and gives a silent req.log with logger: false', async (t) => {
   const app = express()
   const envelope = errorEnvelope({ logger: false })
   app.use(envelope.beforeRoutes())
-  app.get('/missing', (req) => { req.log.child({ part: 'db' }).info('nobody hears this'); throw notFound('Widget w_9 not found') })
+  app.get('/missing', (req) => { getLogger(req).child({ part: 'db' }).info('nobody hears this'); throw notFound('Widget w_9 not found') })
   app.use(envelope.afterRoutes())
   const base = await serve(t, app)
   await assertFetched(t, await fetch(base + '/missing'), 404, { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error' })
@@ -85,4 +93,27 @@ t.test('generates every id with trustIncoming: false, and sends none with header
   const quiet = await fetch(other + '/ok', { headers: { 'x-request-id': 'mine' } })
   t.equal(quiet.headers.get('x-request-id'), null)
   t.match((await quiet.json()).id, /^req_/)
+})
+
+t.test('refuses getRequestId() and getLogger() on a request that never passed beforeRoutes(), with a code', async (t) => {
+  const app = express()
+  const envelope = errorEnvelope()
+  const thrown: unknown[] = []
+  app.get('/early', (req, res) => {
+    for (const read of [getRequestId, getLogger]) {
+      try { read(req) } catch (error) { thrown.push(error) }
+    }
+    res.json({})
+  })
+  app.use(envelope.afterRoutes())
+  const base = await serve(t, app)
+  t.equal((await fetch(base + '/early')).status, 200)
+  t.equal(thrown.length, 2)
+  for (const error of thrown) {
+    t.match(error, {
+      name: 'MisuseError',
+      code: 'ERR_ENVELOPE_NO_REQUEST_CONTEXT',
+      message: 'error-envelope: this request has not passed beforeRoutes(), which gives it its id and logger: mount app.use(envelope.beforeRoutes()) before the routes'
+    })
+  }
 })

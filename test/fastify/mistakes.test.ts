@@ -101,3 +101,11 @@ t.test('reads the routes of the router\'s tree, with constraints and without the
     ['GET /', 'POST /widgets', 'DELETE /widgets/:id', 'HEAD /files/*'])
   t.same(routesOf('(empty tree)\n'), [])
 })
+
+t.test('refuses the default export used as Express middleware, pointing to the Express entry', async (t) => {
+  const plugin = errorEnvelope as unknown as (req: unknown, res: unknown, next: unknown) => Promise<void>
+  await t.rejects(plugin({ method: 'GET' }, {}, () => {}), {
+    code: 'ERR_ENVELOPE_NOT_FASTIFY',
+    message: 'error-envelope: the default export of \'error-envelope\' is the Fastify plugin, to register with app.register(errorEnvelope); on Express, import { errorEnvelope } from \'error-envelope/express\' and mount envelope.beforeRoutes() and envelope.afterRoutes()'
+  })
+})

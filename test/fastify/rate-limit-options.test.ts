@@ -109,3 +109,22 @@ t.test('routeRateLimit() checks a route\'s limit when called, and the route coun
   t.equal((await app.inject('/search')).statusCode, 200)
   assertEnvelope(t, await app.inject('/search'), 429, { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error' })
 })
+
+const TWO_LIMITERS = 'error-envelope: @fastify/rate-limit is registered and the plugin\'s rateLimit option is given: both would count every request, and the smaller max would win. Keep one: remove app.register(rateLimit), or the plugin\'s rateLimit option'
+
+t.test('refuses the rateLimit option when @fastify/rate-limit is registered before the plugin, naming both', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(rateLimit, { max: 2 })
+  await t.rejects(async () => { await app.register(errorEnvelope, { rateLimit: { max: 5 } }) }, { code: 'ERR_ENVELOPE_TWO_RATE_LIMITERS', message: TWO_LIMITERS })
+})
+
+t.test('refuses the first route added where @fastify/rate-limit was registered after the plugin with rateLimit', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(errorEnvelope, { rateLimit: { max: 5 } })
+  await app.register(async function routes (child) {
+    await child.register(rateLimit, { max: 2 })
+    t.throws(() => child.get('/search', async () => 'x'), { code: 'ERR_ENVELOPE_TWO_RATE_LIMITERS', message: TWO_LIMITERS })
+  })
+})
