@@ -2,6 +2,7 @@ import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { contractErrors, problemErrors } from './helper.js'
@@ -44,7 +45,7 @@ function blocksOf (page: string, markdown: string): Block[] {
 }
 
 const blocks = pages.flatMap((page) => blocksOf(page, readFileSync(join(root, page), 'utf8')))
-const CHECKED = ['ts', 'json', 'sh', 'http', 'text']
+const CHECKED = ['ts', 'js', 'json', 'sh', 'http', 'text']
 
 /** The package as `npm pack` makes it, unpacked into node_modules of a scratch project. */
 function packed (): { scratch: string, installed: string } {
@@ -207,7 +208,10 @@ t.test('from the packed tarball', async (t) => {
     // Express request's `id: string` cannot extend: with skipLibCheck off,
     // tsc reports that inside @types/express. Blocks that use pino-http are
     // compiled strict with the libraries' declarations taken as they are.
-    const lenient = (block: Block): boolean => block.code.includes("from 'pino-http'")
+    // The same for blocks that use @fastify/rate-limit beside the plugin (its
+    // declarations give `config.rateLimit` its own type) and tap (whose
+    // declarations need @types/react).
+    const lenient = (block: Block): boolean => /from '(pino-http|@fastify\/rate-limit|tap)'/.test(block.code)
     const files = { strict: [] as string[], lenient: [] as string[] }
     ts.forEach((block, i) => {
       writeFileSync(join(dir, `b${i}.ts`), asModule(block.code))
@@ -243,6 +247,8 @@ t.test('from the packed tarball', async (t) => {
             continue
           }
           t.equal(words[0], 'npm', `${where}: "${command}" is an npm command`)
+          // Setting up a new project, as a page's first steps do.
+          if (command === 'npm init -y' || command === 'npm pkg set type=module') continue
           if (words[1] === 'install') {
             t.same(words.slice(2).filter((name) => !packages.has(name)), [], `${where}: "${command}" installs packages the package names`)
           } else if (words[1] === 'run') {
@@ -254,6 +260,16 @@ t.test('from the packed tarball', async (t) => {
       }
     }
   })
+})
+
+t.test('every JavaScript block is valid JavaScript', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'error-envelope-js-blocks-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const [i, block] of blocks.filter((block) => block.lang === 'js').entries()) {
+    const file = join(dir, `b${i}.${/\brequire\(/.test(block.code) ? 'cjs' : 'mjs'}`)
+    writeFileSync(file, block.code)
+    t.doesNotThrow(() => execFileSync(process.execPath, ['--check', file], { stdio: 'pipe' }), `${block.page}:${block.line}`)
+  }
 })
 
 t.test('every JSON block parses, and every error body in one satisfies its contract', async (t) => {

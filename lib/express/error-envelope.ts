@@ -190,7 +190,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
       if (app === undefined) return
       const envelopeApp = function envelopeApp (req: IncomingMessage, res: ServerResponse): void {
         app.handle(req, res, function fellOutOfApp (error?: unknown) {
-          if (error !== undefined && error !== null && error !== 'router' && error !== 'route') errorHandler(error, req, res, fellOutOfApp)
+          if (error !== undefined && error !== null) errorHandler(error, req, res, fellOutOfApp)
           else notFound(req, res, fellOutOfApp)
         })
       }

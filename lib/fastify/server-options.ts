@@ -45,7 +45,7 @@ export interface EnvelopeServerOptions {
  */
 export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> = {}): EnvelopeServerOptions {
   const settings = normalizeOptions(options)
-  const settingsOfServer = serverSettings(settings, Object.keys(options ?? {}))
+  const settingsOfServer = serverSettings(settings, Object.keys(options))
   // In the background: the server's first requests come later.
   loadTelemetry(settings.telemetry)
   return {

@@ -2,7 +2,8 @@ import t from 'tap'
 import { describeAjvError, describeAjvErrors } from '../../lib/core/ajv-messages.js'
 import { clip } from '../../lib/core/clip.js'
 import { appendPointer, fieldPath, pointerSegments } from '../../lib/core/field-path.js'
-import { answerValidation, normalizeValidationOptions } from '../../lib/core/validation.js'
+import { answerValidation, nestedTooDeepMessage, normalizeValidationOptions } from '../../lib/core/validation.js'
+import { validate } from '../../lib/core/validate.js'
 import { contractErrors } from '../helper.js'
 import { buildEnvelope } from '../../index.js'
 
@@ -77,4 +78,27 @@ t.test('clips fields and messages to the contract\'s limits', async (t) => {
   t.equal(answer.details?.[0].message.length, 1024)
   t.equal(answer.message.length, 1024)
   t.same(contractErrors(buildEnvelope(answer, 'req_1')), [])
+})
+
+t.test('tells a failure of the whole part from one of a field, for an errorMessage too', async (t) => {
+  t.same(describeAjvErrors([{ keyword: 'errorMessage', instancePath: '', message: 'Send an object', params: { errors: [{ keyword: 'type', instancePath: '', params: { type: 'object' } }] } }], 'body'),
+    [{ field: 'body', message: 'Send an object', keyword: 'errorMessage', whole: true }])
+  t.same(describeAjvErrors([{ keyword: 'errorMessage', instancePath: '', message: 'Send an object', params: {} }], 'body'),
+    [{ field: 'body', message: 'Send an object', keyword: 'errorMessage', whole: true }])
+  t.same(describeAjvErrors([{ keyword: 'errorMessage', instancePath: '', message: 'Say your name', params: { errors: [{ keyword: 'required', instancePath: '', params: { missingProperty: 'name' } }] } }], 'body'),
+    [{ field: 'name', message: 'Say your name', keyword: 'errorMessage', whole: false }])
+})
+
+t.test('names the part nested too deeply as a client knows it', async (t) => {
+  t.equal(nestedTooDeepMessage('body'), 'The request body is nested too deeply to validate')
+  t.equal(nestedTooDeepMessage('querystring'), 'The request query is nested too deeply to validate')
+  t.equal(nestedTooDeepMessage('params'), 'The request params is nested too deeply to validate')
+})
+
+t.test('validate() lets a validator\'s own failure other than a stack overflow through', async (t) => {
+  const broken = new Error('the keyword is broken')
+  const ajv = { compile: () => () => { throw broken }, getSchema: () => undefined }
+  t.throws(() => validate({ type: 'object' }, {}, { ajv }), broken)
+  const overflow = { compile: () => () => { throw new RangeError('Maximum call stack size exceeded') }, getSchema: () => undefined }
+  t.throws(() => validate({ type: 'object' }, {}, { ajv: overflow, part: 'querystring' }), { status: 400, code: 'bad_request', message: 'The request query is nested too deeply to validate' })
 })

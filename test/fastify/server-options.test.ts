@@ -6,6 +6,8 @@ import { errors } from '../fixtures/catalog.js'
 import { listen, rawRequest, type RawResponse } from '../fixtures/raw-http.js'
 import { serverOptions } from '../../index.js'
 import { logControllerClass, OLD_FASTIFY } from '../../lib/fastify/server-options.js'
+import { serverSettings } from '../../lib/fastify/server-settings.js'
+import { normalizeOptions } from '../../lib/fastify/options.js'
 
 const GENERATED = /^req_[A-Za-z0-9_-]{20}$/
 const ok = async (): Promise<{ ok: true }> => ({ ok: true })
@@ -163,4 +165,12 @@ t.test('applies the plugin\'s mapError and format to the answers of serverOption
   const id = response.headers['x-request-id'] as string
   t.same(body, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Request URL is malformed', instance: `urn:request:${id}`, code: 'bad_request', request_id: id })
   t.equal(mapped.length, 1, 'mapError saw the framework\'s error')
+})
+
+t.test('answers with its own options on a server no plugin is registered on', async (t) => {
+  const own = normalizeOptions({ format: 'problem' })
+  const settingsOf = serverSettings(own, ['format'])
+  t.equal(settingsOf(undefined), own)
+  t.equal(settingsOf('not a server'), own)
+  t.equal(settingsOf({}), own)
 })
