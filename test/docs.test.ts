@@ -228,7 +228,10 @@ t.test('from the packed tarball', async (t) => {
 
   t.test('every shell line runs one of this package\'s scripts or its command, installs packages it names, or asks a server', async (t) => {
     const cli = join(installed, pkg.bin['error-envelope'])
-    const usage = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })
+    const env: NodeJS.ProcessEnv = { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+    delete env.NODE_OPTIONS
+    delete env.NODE_V8_COVERAGE
+    const usage = execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8', env })
     const scripts = Object.keys(pkg.scripts)
     const packages = new Set(['error-envelope', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)])
     for (const block of blocks.filter((block) => block.lang === 'sh')) {

@@ -26,6 +26,7 @@ const compilers = { 'TypeScript 5.9': require.resolve('typescript/bin/tsc'), 'Ty
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
+childEnv._TAPJS_PROCESSINFO_COVERAGE_ = '0'
 
 function run (command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })

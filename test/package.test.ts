@@ -16,6 +16,7 @@ const builtEntries = ['dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
+childEnv._TAPJS_PROCESSINFO_COVERAGE_ = '0'
 
 interface Packed {
   /** The scratch folder; its node_modules holds the unpacked package. */

@@ -26,6 +26,7 @@ if (executablePath === undefined) {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info' }
     delete env.NODE_OPTIONS
     delete env.NODE_V8_COVERAGE
+    env._TAPJS_PROCESSINFO_COVERAGE_ = '0'
     const demo = spawn(process.execPath, [join(root, 'examples', 'demo.mjs')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
     t.teardown(() => { demo.kill() })
     return await new Promise<string>((resolve, reject) => {

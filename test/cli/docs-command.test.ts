@@ -15,6 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
+childEnv._TAPJS_PROCESSINFO_COVERAGE_ = '0'
 
 function project (t: Test): string {
   mkdirSync(join(root, '.smoke'), { recursive: true })

@@ -17,6 +17,7 @@ t.setTimeout(240_000)
 const childEnv: NodeJS.ProcessEnv = { ...process.env }
 delete childEnv.NODE_OPTIONS
 delete childEnv.NODE_V8_COVERAGE
+childEnv._TAPJS_PROCESSINFO_COVERAGE_ = '0'
 
 const frontend = `import { readError, parseError, isClientError, retryDelay, type ClientError, type ErrorCodeOf } from 'error-envelope/client'
 

@@ -96,6 +96,7 @@ t.test('the error-envelope command dispatches types, and keeps docs', async (t) 
   const env = { ...process.env }
   delete env.NODE_OPTIONS
   delete env.NODE_V8_COVERAGE
+  env._TAPJS_PROCESSINFO_COVERAGE_ = '0'
   const written = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, [cli, 'types', `${base}/errors.json`], { env, timeout: 30_000 }, (error, stdout) => { if (error !== null) reject(error); else resolve(stdout) })
   })

@@ -45,7 +45,11 @@ t.test('without @opentelemetry/api, both adapters answer as they always did and 
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const file = join(dir, 'app.mjs')
   writeFileSync(file, script)
-  const output = execFileSync(process.execPath, ['--import', join(root, 'bench', 'without-otel.mjs'), file], { encoding: 'utf8', timeout: 30_000 })
+  // A plain Node: no loader or coverage of the test runner.
+  const env: NodeJS.ProcessEnv = { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+  delete env.NODE_OPTIONS
+  delete env.NODE_V8_COVERAGE
+  const output = execFileSync(process.execPath, ['--import', join(root, 'bench', 'without-otel.mjs'), file], { encoding: 'utf8', timeout: 30_000, env })
   const { fromFastify, fromExpress, refused, loaded } = JSON.parse(output)
   const expected = { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error', param: 'id' }
   for (const body of [fromFastify, fromExpress]) {
