@@ -87,6 +87,8 @@ t.test('tells a failure of the whole part from one of a field, for an errorMessa
     [{ field: 'body', message: 'Send an object', keyword: 'errorMessage', whole: true }])
   t.same(describeAjvErrors([{ keyword: 'errorMessage', instancePath: '', message: 'Say your name', params: { errors: [{ keyword: 'required', instancePath: '', params: { missingProperty: 'name' } }] } }], 'body'),
     [{ field: 'name', message: 'Say your name', keyword: 'errorMessage', whole: false }])
+  t.same(describeAjvErrors([{ keyword: 'errorMessage', message: 'Send something else' }, { keyword: 'custom' }], 'body'),
+    [{ field: 'body', message: 'Send something else', keyword: 'errorMessage', whole: true }, { field: 'body', message: 'is invalid', keyword: 'custom', whole: true }])
 })
 
 t.test('names the part nested too deeply as a client knows it', async (t) => {
