@@ -52,3 +52,11 @@ t.test('every failure is a reason', async (t) => {
   t.match(await rawProbe(settings(new URL('https://127.0.0.1:1')), { method: 'HEAD', path: '/' }), { failure: 'connection refused' })
   t.match(await rawProbe(settings(new URL('http://127.0.0.1')), { method: 'HEAD', path: '/' }), { failure: /./ })
 })
+
+t.test('reads what arrived before the server reset the connection', async (t) => {
+  const base = await serveRaw(t, (socket) => {
+    socket.write('HTTP/1.1 404 Not Found\r\nContent-Length: 50\r\n\r\npartial', () => { setTimeout(() => socket.resetAndDestroy(), 20) })
+  })
+  const exchange = await rawProbe(settings(base), { method: 'HEAD', path: '/x' })
+  t.same(exchange.response, { status: 404, headers: { 'content-length': '50' }, body: 'partial', truncated: false })
+})
