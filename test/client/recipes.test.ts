@@ -73,13 +73,14 @@ t.test('fetch: readError on a failed response', async (t) => {
   t.same([invalid.code, invalid.param, invalid.details, { ...invalid.fieldErrors }], ['validation_failed', 'qty', [{ field: 'qty', message: 'must be at least 1' }], { qty: ['must be at least 1'] }])
 })
 
-t.test('ky: readError on HTTPError.response, and ky\'s own Retry-After handling kept', async (t) => {
+t.test('ky: parseError on HTTPError.data, and ky\'s own Retry-After handling kept', async (t) => {
   const { base, hits } = await start(t)
   let caught: unknown
   try {
     await ky.patch(`${base}/orders/o_1`).json()
   } catch (error) {
-    caught = error instanceof HTTPError ? await readError<ApiErrorCode>(error.response) : error
+    // ky 2 has read the body into `data`: the response's body is used.
+    caught = error instanceof HTTPError ? parseError<ApiErrorCode>(error.response.status, error.response.headers, error.data) : error
   }
   t.ok(isClientError(caught))
   t.same(sameFailure(caught as ClientError), shipped)
