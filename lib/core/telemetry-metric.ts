@@ -9,6 +9,7 @@ interface MeterProviderLike {
 /** The part of `@opentelemetry/api`'s metrics the package uses. */
 export interface MetricsApi {
   metrics: { getMeterProvider: () => MeterProviderLike }
+  createNoopMeter: () => { createCounter: (name: string) => CounterLike }
 }
 
 /**
@@ -34,6 +35,30 @@ let provider: MeterProviderLike | undefined
 let counter: CounterLike | undefined
 
 /**
+ * The `error_envelope.errors` counter of the global meter provider, or
+ * undefined while no SDK registered one: the API's no-op meter gives one
+ * shared no-op counter, and an answer then counts nothing and reads nothing
+ * for the count.
+ *
+ * @example
+ * ```ts
+ * errorCounter(api) // undefined until an SDK's MeterProvider is registered
+ * ```
+ */
+export function errorCounter (api: MetricsApi): CounterLike | undefined {
+  const current = api.metrics.getMeterProvider()
+  if (current !== provider) {
+    const made = current.getMeter('error-envelope').createCounter(ERROR_METRIC, {
+      description: 'Error answers sent, by code',
+      unit: '{error}'
+    })
+    counter = made === api.createNoopMeter().createCounter(ERROR_METRIC) ? undefined : made
+    provider = current
+  }
+  return counter
+}
+
+/**
  * Counts one error answer on the `error_envelope.errors` counter (unit
  * `{error}`), with `error.type`, `http.response.status_code`,
  * `http.request.method` (a known method, else `_OTHER`) and `http.route`
@@ -42,26 +67,16 @@ let counter: CounterLike | undefined
  *
  * @example
  * ```ts
- * countErrorAnswer(api, 'not_found', 404, { method: 'GET', route: '/users/:id' })
+ * countErrorAnswer(errorCounter(api), 'not_found', 404, 'GET', '/users/:id')
  * // error_envelope.errors{error.type="not_found",http.response.status_code=404,http.request.method="GET",http.route="/users/:id"} +1
  * ```
  */
-export function countErrorAnswer (api: MetricsApi, errorType: string, status: number, request: { method: string | undefined, route: string | undefined }): void {
-  const current = api.metrics.getMeterProvider()
-  if (current !== provider) {
-    counter = current.getMeter('error-envelope').createCounter(ERROR_METRIC, {
-      description: 'Error answers sent, by code',
-      unit: '{error}'
-    })
-    provider = current
-  }
+export function countErrorAnswer (into: CounterLike, errorType: string, status: number, method: string | undefined, route: string | undefined): void {
   const attributes: Record<string, string | number> = {
     'error.type': errorType,
     'http.response.status_code': status,
-    'http.request.method': request.method !== undefined && KNOWN_METHODS.has(request.method) ? request.method : '_OTHER'
+    'http.request.method': method !== undefined && KNOWN_METHODS.has(method) ? method : '_OTHER'
   }
-  if (request.route !== undefined) attributes['http.route'] = request.route
-  // Made above on the first answer, when `provider` was still undefined.
-  const made = counter as CounterLike
-  made.add(1, attributes)
+  if (route !== undefined) attributes['http.route'] = route
+  into.add(1, attributes)
 }

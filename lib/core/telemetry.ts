@@ -4,7 +4,7 @@ import { codeFor } from './codes.js'
 import { errorForLog } from './log-error.js'
 import { booleanOption, nestedOption } from './option-checks.js'
 import { readField } from './safe-read.js'
-import { countErrorAnswer, type MetricsApi } from './telemetry-metric.js'
+import { countErrorAnswer, errorCounter, type MetricsApi } from './telemetry-metric.js'
 
 /**
  * The `telemetry` option: what the package reports to OpenTelemetry when
@@ -43,11 +43,26 @@ export interface TelemetrySettings {
  */
 export interface TraceIds { trace_id: string, span_id: string }
 
-/** What an adapter knows of the request an error answers. */
-export interface AnsweredRequest {
-  method: string | undefined
-  /** The route template, as registered; undefined when no route matched. */
-  route: string | undefined
+/**
+ * What an adapter tells the telemetry of its requests. Each is read only
+ * when something is recorded: with no SDK registered, an answer reads none.
+ *
+ * @example
+ * ```ts
+ * const port: TelemetryPort<IncomingMessage> = {
+ *   methodOf: (req) => req.method,
+ *   routeOf: (req) => undefined,
+ *   spanOf: (req) => undefined
+ * }
+ * ```
+ */
+export interface TelemetryPort<R> {
+  /** The request's method. */
+  methodOf: (request: R) => string | undefined
+  /** The route template as registered; undefined when no route matched. */
+  routeOf: (request: R) => string | undefined
+  /** The request's own span, kept by the framework's instrumentation; undefined for the active one. */
+  spanOf: (request: R) => unknown
 }
 
 // The part of `@opentelemetry/api` this file uses, owned here as types so
@@ -150,8 +165,8 @@ export async function loadTelemetry (telemetry: TelemetrySettings | false, load:
 /**
  * Reports an error answer to OpenTelemetry, and gives the ids of its span
  * for the log line. On the request's span (the HTTP server span of
- * `@opentelemetry/instrumentation-http` when there is one, else `span`,
- * else the active one):
+ * `@opentelemetry/instrumentation-http` when there is one, else the one the
+ * adapter's port gives, else the active one):
  * `error.type` (the code, or `_OTHER` for a code outside the code table and
  * the catalog) and `http.response.status_code`; a 5xx also sets the status
  * to Error with the code as its description, and records what was thrown.
@@ -161,29 +176,32 @@ export async function loadTelemetry (telemetry: TelemetrySettings | false, load:
  *
  * @example
  * ```ts
- * const ids = reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, { method: 'GET', route: '/users/:id' })
+ * const ids = reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, req, expressTelemetry)
  * // span: error.type=not_found http.response.status_code=404; ids: { trace_id, span_id }
  * ```
  */
-export function reportErrorAnswer (
+export function reportErrorAnswer<R> (
   telemetry: TelemetrySettings | false,
   codeDocs: CodeDocs,
   answer: NormalizedError,
   thrown: unknown,
-  request: AnsweredRequest,
-  span?: unknown
+  request: R,
+  port: TelemetryPort<R>
 ): TraceIds | undefined {
   if (telemetry === false) return undefined
   const api = telemetry.api
   if (api === undefined) return undefined
   try {
-    const errorType = errorTypeOf(answer, codeDocs)
-    if (telemetry.metrics) countErrorAnswer(api, errorType, answer.status, request)
+    const counter = telemetry.metrics ? errorCounter(api) : undefined
     const context = api.context.active()
-    const active = httpServerSpan(api, context) ?? (isSpan(span) ? span : api.trace.getSpan(context))
-    if (active === undefined) return undefined
-    if (telemetry.spans && active.isRecording()) markSpan(api, active, errorType, answer, thrown)
-    if (!telemetry.logs) return undefined
+    const active = httpServerSpan(api, context) ?? asSpan(port.spanOf(request)) ?? api.trace.getSpan(context)
+    const marking = active !== undefined && telemetry.spans && active.isRecording()
+    if (counter !== undefined || marking) {
+      const errorType = errorTypeOf(answer, codeDocs)
+      if (counter !== undefined) countErrorAnswer(counter, errorType, answer.status, port.methodOf(request), port.routeOf(request))
+      if (marking) markSpan(api, active, errorType, answer, thrown)
+    }
+    if (active === undefined || !telemetry.logs) return undefined
     const { traceId, spanId } = active.spanContext()
     return { trace_id: traceId, span_id: spanId }
   } catch {
@@ -248,4 +266,8 @@ function httpServerSpan (api: OtelApi, context: ContextLike): SpanLike | undefin
 
 function isSpan (value: unknown): value is SpanLike {
   return typeof value === 'object' && value !== null && typeof (value as SpanLike).spanContext === 'function'
+}
+
+function asSpan (value: unknown): SpanLike | undefined {
+  return isSpan(value) ? value : undefined
 }

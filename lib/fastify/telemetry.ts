@@ -1,8 +1,34 @@
 import type { FastifyRequest } from 'fastify'
 import type { NormalizedError } from '../core/envelope.js'
 import { readField } from '../core/safe-read.js'
-import { reportErrorAnswer, type TraceIds } from '../core/telemetry.js'
+import { reportErrorAnswer, type TelemetryPort, type TraceIds } from '../core/telemetry.js'
 import type { Settings } from './options.js'
+
+/**
+ * What the telemetry reads of a Fastify request: its method, the route's
+ * URL as registered, and the span `@fastify/otel` keeps for it.
+ *
+ * @example
+ * ```ts
+ * fastifyTelemetry.routeOf(request) // '/widgets/:id'
+ * ```
+ */
+export const fastifyTelemetry: TelemetryPort<FastifyRequest> = {
+  methodOf: (request) => request.method,
+  // `frameworkErrors` gets requests that no route took: read, not assumed.
+  routeOf: function routeOf (request) {
+    const route = readField(readField(request, 'routeOptions'), 'url')
+    return typeof route === 'string' ? route : undefined
+  },
+  // `@fastify/otel` decorates requests with `opentelemetry()`, whose `span`
+  // is the request's own; in the error handler the active span is the
+  // handler's child span, which ended when the handler threw.
+  spanOf: function fastifyOtelSpan (request) {
+    const decorated = readField(request, 'opentelemetry')
+    if (typeof decorated !== 'function') return undefined
+    return readField(decorated.call(request), 'span')
+  }
+}
 
 /**
  * Reports an error answer to OpenTelemetry (see `reportErrorAnswer()`), on
@@ -15,17 +41,5 @@ import type { Settings } from './options.js'
  * ```
  */
 export function reportFastifyAnswer (request: FastifyRequest, settings: Settings, answer: NormalizedError, thrown: unknown): TraceIds | undefined {
-  if (settings.telemetry === false || settings.telemetry.api === undefined) return undefined
-  // `frameworkErrors` gets requests that no route took: read, not assumed.
-  const route = readField(readField(request, 'routeOptions'), 'url')
-  return reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, { method: request.method, route: typeof route === 'string' ? route : undefined }, fastifyOtelSpan(request))
-}
-
-// `@fastify/otel` decorates requests with `opentelemetry()`, whose `span`
-// is the request's own; in the error handler the active span is the
-// handler's child span, which ended when the handler threw.
-function fastifyOtelSpan (request: FastifyRequest): unknown {
-  const decorated = readField(request, 'opentelemetry')
-  if (typeof decorated !== 'function') return undefined
-  return readField(decorated.call(request), 'span')
+  return reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, request, fastifyTelemetry)
 }
