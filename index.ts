@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { errorEnvelopePlugin } from './lib/fastify/plugin.js'
+import { errorEnvelopePlugin, PLUGIN_META } from './lib/fastify/plugin.js'
 
 /**
  * The Fastify plugin: one error handler, a 404/405/501 fallback, request ids
@@ -16,10 +16,11 @@ import { errorEnvelopePlugin } from './lib/fastify/plugin.js'
  * app.get('/widgets/:id', async () => { throw notFound('Widget w_1 not found', { param: 'id' }) })
  * ```
  */
-export const errorEnvelope = fp(errorEnvelopePlugin, { fastify: '>=5.12.1 <6', name: 'error-envelope' })
+export const errorEnvelope = fp(errorEnvelopePlugin, PLUGIN_META)
 export default errorEnvelope
 
 export * from './lib/core/public.js'
 export type { ErrorEnvelopeOptions, FastifyUnderPressureOptions } from './lib/fastify/options.js'
 export { routeRateLimit, type RateLimitHeaders, type RateLimitKeyGenerator, type RateLimitOptions, type RateLimitRedis, type RouteRateLimit } from './lib/fastify/rate-limit-options.js'
-export { serverOptions, type EnvelopeServerOptions } from './lib/fastify/server-options.js'
+export { serverOptions, type EnvelopeServerOptions, type ServerOptionsOptions } from './lib/fastify/server-options.js'
+export { fastifyEnvelope, type FastifyEnvelope, type FastifyEnvelopeOptions } from './lib/fastify/fastify-envelope.js'

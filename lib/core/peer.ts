@@ -36,7 +36,8 @@ export class PeerMissingError extends Error {
  * ```
  */
 export function loadPeer<T> (peer: string, user: string, options: PeerOptions = {}): T {
-  const require = createRequire(ownFile())
+  const own = createRequire(ownFile())
+  const require = options.from === undefined ? own : createRequire(own.resolve(options.from))
   try {
     require.resolve(peer)
   } catch (error) {
@@ -53,6 +54,8 @@ export interface PeerOptions {
   path?: string
   /** Words added to the message, after the install command. */
   hint?: string
+  /** A package the peer is a dependency of, to resolve it from: `fastify` for `@fastify/ajv-compiler`. */
+  from?: string
 }
 
 // This file's own path or URL. One source compiles to both module systems,

@@ -50,7 +50,19 @@ export const defaultAjvOptions: Readonly<AjvOptions> = Object.freeze({
   allErrors: false
 })
 
+/**
+ * What `strictBody` changes for the body: a property that
+ * `additionalProperties: false` does not allow is refused rather than
+ * removed, and a value of another type is refused rather than converted.
+ * Defaults are still filled in.
+ */
+export const strictBodyAjvOptions: Readonly<AjvOptions> = Object.freeze({
+  removeAdditional: false,
+  coerceTypes: false
+})
+
 let sharedAjv: AjvLike | undefined
+let sharedStrictAjv: AjvLike | undefined
 const compiled = new WeakMap<AjvLike, WeakMap<object, ValidatorLike>>()
 
 /**
@@ -132,14 +144,30 @@ export function validationFailure (schema: object | boolean, holder: { data: unk
  * ```
  */
 export function defaultAjv (): AjvLike {
-  if (sharedAjv === undefined) {
-    // With the formats Fastify's own compiler adds (@fastify/ajv-compiler),
-    // so that `format: 'email'` means the same here as in a route schema.
-    const ajv = new Ajv({ ...defaultAjvOptions })
-    formatsPlugin(ajvFormatsModule)(ajv)
-    sharedAjv = ajv as unknown as AjvLike
-  }
+  sharedAjv ??= ajvWith(defaultAjvOptions)
   return sharedAjv
+}
+
+/**
+ * The Ajv instance of bodies under `strictBody`: the default one's options
+ * with `strictBodyAjvOptions` over them.
+ *
+ * @example
+ * ```ts
+ * const check = compileCached(strictBodyAjv(), schema)
+ * ```
+ */
+export function strictBodyAjv (): AjvLike {
+  sharedStrictAjv ??= ajvWith({ ...defaultAjvOptions, ...strictBodyAjvOptions })
+  return sharedStrictAjv
+}
+
+// With the formats Fastify's own compiler adds (@fastify/ajv-compiler),
+// so that `format: 'email'` means the same here as in a route schema.
+function ajvWith (options: AjvOptions): AjvLike {
+  const ajv = new Ajv({ ...options })
+  formatsPlugin(ajvFormatsModule)(ajv)
+  return ajv as unknown as AjvLike
 }
 
 // ajv-formats is CommonJS: its plugin is module.exports and its `default`;

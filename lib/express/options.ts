@@ -1,5 +1,5 @@
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
-import { fail } from '../core/option-checks.js'
+import { booleanOption, fail } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
@@ -35,6 +35,14 @@ export interface ExpressEnvelopeOptions extends CommonOptions {
    * limits, measured with Node's `perf_hooks`; off unless given.
    */
   underPressure?: UnderPressureOptions | false
+  /**
+   * Refuse, in a body that `validate()` checks, a property that
+   * `additionalProperties: false` does not allow (instead of removing it)
+   * and a value of another type (instead of converting it); the query,
+   * params and headers are still converted from strings. Default false, as
+   * Fastify. An `ajv` given to `validate()` is used as it is.
+   */
+  strictBody?: boolean
 }
 
 /** The options after checking, with every default filled in. */
@@ -44,9 +52,10 @@ export interface ExpressSettings extends CommonSettings {
   logs: boolean
   rateLimit: RateLimitSettings | false
   underPressure: UnderPressureSettings | false
+  strictBody: boolean
 }
 
-const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit', 'underPressure']
+const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit', 'underPressure', 'strictBody']
 
 /**
  * Checks the adapter's options once, when `errorEnvelope()` is called, and
@@ -72,5 +81,6 @@ export function normalizeExpressOptions (options: unknown): ExpressSettings {
     fail('rateLimit.redis', 'an ioredis client', rateLimit.redis)
   }
   const underPressure = normalizeUnderPressureOptions(given.underPressure, UNDER_PRESSURE_KEYS)
-  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real, rateLimit, underPressure }
+  const strictBody = booleanOption('strictBody', given.strictBody, false)
+  return { ...normalizeCommonOptions(given), logger: real ? logger : silentLogger, logs: real, rateLimit, underPressure, strictBody }
 }

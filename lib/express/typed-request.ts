@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 
 /**
- * The value a schema describes: a TypeBox schema's `Static` (its `static`
- * member), a JSON schema written as a literal (`as const`, or inline in the
- * call) through `json-schema-to-ts`'s `FromSchema`, and `any` for a schema
+ * The value a schema describes: a `@sinclair/typebox` 0.34 schema's
+ * `Static` (its `static` member), a JSON schema written as a literal
+ * (`as const`, or inline in the call; a `typebox` 1.x schema's type is one)
+ * through `json-schema-to-ts`'s `FromSchema`, and `any` for a schema
  * whose type TypeScript cannot read (one held in a variable without
  * `as const`), as before validation.
  *

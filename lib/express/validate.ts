@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { unsupportedMediaType } from '../core/helpers.js'
-import { compileCached, defaultAjv, runValidator, validationFailure, type AjvLike } from '../core/validate.js'
+import { compileCached, defaultAjv, runValidator, strictBodyAjv, validationFailure, type AjvLike } from '../core/validate.js'
 import type { RequestPart } from '../core/validation.js'
 import type { ValidatorLike } from '../core/collect-errors.js'
 import type { ExpressSettings } from './options.js'
@@ -33,7 +33,7 @@ export interface ValidateMiddlewareOptions {
 const PARTS: ReadonlyArray<[keyof RequestSchemas, RequestPart]> = [['params', 'params'], ['headers', 'headers'], ['query', 'querystring'], ['body', 'body']]
 const KNOWN = new Set(PARTS.map(([key]) => key))
 
-interface CompiledPart { key: keyof RequestSchemas, part: RequestPart, schema: object | boolean, check: ValidatorLike }
+interface CompiledPart { key: keyof RequestSchemas, part: RequestPart, schema: object | boolean, check: ValidatorLike, ajv: AjvLike }
 
 /**
  * Validation middleware for one route: each schema is compiled once, here,
@@ -55,23 +55,23 @@ export function validateMiddleware (settings: ExpressSettings, schemas: RequestS
   for (const key of Object.keys(schemas)) {
     if (!KNOWN.has(key as keyof RequestSchemas)) throw new TypeError(`error-envelope: validate() does not know the part "${key}"; known parts: body, query, params, headers`)
   }
-  const ajv = options.ajv ?? defaultAjv()
   const parts: CompiledPart[] = []
   for (const [key, part] of PARTS) {
     const schema = schemas[key]
     if (schema === undefined) continue
+    const ajv = options.ajv ?? (key === 'body' && settings.strictBody ? strictBodyAjv() : defaultAjv())
     let check: ValidatorLike
     try {
       check = compileCached(ajv, schema)
     } catch (error) {
       throw new TypeError(`error-envelope: the ${key} schema given to validate() does not compile: ${(error as Error).message}`)
     }
-    parts.push({ key, part, schema, check })
+    parts.push({ key, part, schema, check, ajv })
   }
   const checksBody = schemas.body !== undefined
   return function envelopeValidate (req, _res, next) {
     if (checksBody && unreadBody(req)) { next(unsupportedMediaType('Unsupported media type')); return }
-    for (const { key, part, schema, check } of parts) {
+    for (const { key, part, schema, check, ajv } of parts) {
       // Headers are checked on a copy: coercion must not rewrite req.headers.
       const holder = { data: key === 'headers' ? { ...req.headers } : (req as IncomingMessage & Record<string, unknown>)[key] }
       let valid: boolean

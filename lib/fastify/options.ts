@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { fail } from '../core/option-checks.js'
+import { MisuseError } from '../core/misuse.js'
+import { readField } from '../core/safe-read.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
@@ -49,12 +51,15 @@ export interface Settings extends CommonSettings {
   underPressure: (UnderPressureSettings & { passed: Record<string, unknown> }) | false
 }
 
+/** The message of `strictBody` given to the plugin, which cannot apply it. */
+export const STRICT_BODY_ON_PLUGIN = 'error-envelope: "strictBody" is an option of the Fastify server, which compiles the route schemas: pass it to serverOptions() (Fastify({ ...serverOptions({ strictBody: true }) })), or give all options once to fastifyEnvelope()'
+
 // What @fastify/under-pressure takes besides the limits, passed on as given.
 const PASSED_TO_UNDER_PRESSURE = ['healthCheck', 'healthCheckInterval', 'exposeStatusRoute']
 
 const KNOWN = [...COMMON_OPTIONS, 'rateLimit', 'underPressure']
 // Options Fastify itself passes to every plugin it registers.
-const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers']
+export const REGISTER_OPTIONS: readonly string[] = Object.freeze(['prefix', 'logLevel', 'logSerializers'])
 
 /**
  * Checks the plugin's options once, at registration, and fills in the
@@ -68,6 +73,7 @@ const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers']
  * ```
  */
 export function normalizeOptions (options: unknown): Settings {
+  if (readField(options, 'strictBody') !== undefined) throw new MisuseError('ERR_ENVELOPE_SERVER_OPTION', STRICT_BODY_ON_PLUGIN)
   const given = checkedOptions(options, KNOWN, REGISTER_OPTIONS)
   return { ...normalizeCommonOptions(given), rateLimit: normalizeRateLimitOptions(given.rateLimit), underPressure: underPressureOption(given.underPressure) }
 }

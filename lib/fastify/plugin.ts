@@ -44,6 +44,9 @@ export const errorEnvelopePlugin: FastifyPluginAsync<ErrorEnvelopeOptions> = asy
   await loadTelemetry(settings.telemetry)
 }
 
+/** What `fastify-plugin` is told of the plugin: the Fastify versions it needs, and its name. */
+export const PLUGIN_META = Object.freeze({ fastify: '>=5.12.1 <6', name: 'error-envelope' })
+
 // The default export used as Express middleware (app.use(errorEnvelope))
 // would be called with a request: said plainly, with the Express entry.
 function refuseNonFastify (fastify: unknown): void {

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions, LogController } from 'fastify'
 import type { Socket } from 'node:net'
 import { answerClientError } from '../core/client-error.js'
 import { normalizeSettingsOf, sendEnvelope } from './error-handler.js'
@@ -9,6 +9,8 @@ import { normalizeOptions, type ErrorEnvelopeOptions } from './options.js'
 import { requestIdGenerator } from './request-id-hook.js'
 import { loadTelemetry } from '../core/telemetry.js'
 import { loadPeer } from '../core/peer.js'
+import { booleanOption, objectOption } from '../core/option-checks.js'
+import { strictBodyValidator } from './strict-body.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -19,6 +21,27 @@ export interface EnvelopeServerOptions {
   clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => void
   genReqId: (req: import('node:http').IncomingMessage) => string
   logController: LogController
+  /** Given with `strictBody: true`: a validator compiler per part, strict for bodies. */
+  schemaController?: FastifyServerOptions['schemaController']
+}
+
+/**
+ * The options `serverOptions()` reads: those of the plugin that decide its
+ * answers, and `strictBody`, which only the Fastify constructor can apply.
+ *
+ * @example
+ * ```ts
+ * const options: ServerOptionsOptions = { requestId: { header: 'x-correlation-id' }, strictBody: true }
+ * ```
+ */
+export interface ServerOptionsOptions extends Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> {
+  /**
+   * Refuse, in a request body, a property that `additionalProperties: false`
+   * does not allow (instead of removing it) and a value of another type
+   * (instead of converting it); the querystring, params and headers are
+   * still converted from strings. Default false, as Fastify.
+   */
+  strictBody?: boolean
 }
 
 /**
@@ -33,7 +56,11 @@ export interface EnvelopeServerOptions {
  *   routes added before the plugin, and Fastify's own request lines, carry
  *   the same id under the same key.
  *
- * Pass the same `requestId`, `logLevels`, `format` and `telemetry` options as to the plugin.
+ * - with `strictBody: true`, a `schemaController` whose validator compiler
+ *   refuses what Fastify's default would remove or convert in a body.
+ *
+ * Pass the same `requestId`, `logLevels`, `format` and `telemetry` options
+ * as to the plugin, or make both with `fastifyEnvelope(options)`.
  *
  * @example
  * ```ts
@@ -43,9 +70,11 @@ export interface EnvelopeServerOptions {
  * await app.register(errorEnvelope)
  * ```
  */
-export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' | 'logLevels' | 'format' | 'telemetry'> = {}): EnvelopeServerOptions {
-  const settings = normalizeOptions(options)
-  const settingsOfServer = serverSettings(settings, Object.keys(options))
+export function serverOptions (options: ServerOptionsOptions = {}): EnvelopeServerOptions {
+  const { strictBody, ...pluginOptions } = objectOption('options', options ?? {}) as ServerOptionsOptions
+  const strict = booleanOption('strictBody', strictBody, false)
+  const settings = normalizeOptions(pluginOptions)
+  const settingsOfServer = serverSettings(settings, Object.keys(pluginOptions))
   // In the background: the server's first requests come later.
   loadTelemetry(settings.telemetry)
   return {
@@ -57,7 +86,8 @@ export function serverOptions (options: Pick<ErrorEnvelopeOptions, 'requestId' |
       answerClientError(error, socket, settingsOfServer(this?.server), this?.log)
     },
     genReqId: requestIdGenerator(settings),
-    logController: envelopeLogController()
+    logController: envelopeLogController(),
+    ...(strict ? { schemaController: { compilersFactory: { buildValidator: strictBodyValidator() as never } } } : {})
   }
 }
 

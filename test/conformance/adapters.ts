@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { Test } from 'tap'
 import swagger from '@fastify/swagger'
-import errorEnvelope, { codeFor, serverOptions, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
+import { codeFor, fastifyEnvelope, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
 import { problemErrors } from '../helper.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 
@@ -37,6 +37,8 @@ export interface SuiteOptions extends CommonOptions {
   docs?: { path?: string, publicUrl?: string, title?: string, openapi?: boolean }
   /** The largest body the app accepts, instead of `BODY_LIMIT`: the framework's option, not the adapter's. */
   bodyLimit?: number
+  /** Refuse extra properties and values of another type in bodies. */
+  strictBody?: boolean
 }
 
 /** What a handler sees of the request, after validation. */
@@ -99,9 +101,11 @@ export const fastifyAdapter: Adapter = {
   name: 'fastify',
   async start (t, routes, { bodyLimit = BODY_LIMIT, ...options } = {}) {
     const { logs, stream } = capture()
-    const app = Fastify({ logger: { level: 'info', stream }, bodyLimit, disableRequestLogging: true, ...serverOptions(options) })
+    // One options object for the server and the plugin.
+    const envelope = fastifyEnvelope(options)
+    const app = Fastify({ logger: { level: 'info', stream }, bodyLimit, disableRequestLogging: true, ...envelope.serverOptions })
     await app.register(swagger, { openapi: { openapi: '3.1.0', info: DOCUMENT_INFO } })
-    await app.register(errorEnvelope, options)
+    await app.register(envelope.plugin)
     for (const route of routes) {
       const config = { ...(route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }), ...(route.errors === undefined ? {} : { errors: route.errors }) }
       app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request, reply) => await route.handler({ body: request.body, query: request.query, params: request.params, setHeader: (name, value) => { reply.header(name, value) } }) })

@@ -208,3 +208,34 @@ for (const adapter of adapters) {
     t.not(empty.status, 415, 'no body at all is left to the schema or the parser')
   })
 }
+
+// An order whose schema allows no other property, and counts in integers.
+const order = { type: 'object', required: ['item', 'qty'], additionalProperties: false, properties: { item: { type: 'string' }, qty: { type: 'integer' }, gift: { type: 'boolean', default: false } } }
+const orderRoutes: Route[] = [
+  { method: 'POST', path: '/orders', schema: { body: order, querystring: listQuery }, handler: ({ body, query }) => ({ body, query }) }
+]
+
+for (const adapter of adapters) {
+  t.test(`${adapter.name}: bodies are stripped and converted by default, and refused with strictBody; the query is converted either way`, async (t) => {
+    const post = async (base: string, body: unknown): Promise<Response> => await fetch(base + '/orders?limit=5', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const loose = await adapter.start(t, orderRoutes)
+    const stripped = await post(loose.base, { item: 'x', qty: '3', admin: true })
+    t.equal(stripped.status, 200)
+    t.same(await stripped.json(), { body: { item: 'x', qty: 3, gift: false }, query: { limit: 5 } }, 'admin removed, qty converted, gift defaulted')
+
+    const strict = await adapter.start(t, orderRoutes, { strictBody: true })
+    const extra = await post(strict.base, { item: 'x', qty: 1, admin: true })
+    t.equal(extra.status, 422)
+    const extraBody = await extra.json()
+    t.same(contractErrors(extraBody), [])
+    t.same(extraBody, { error: { code: 'validation_failed', message: 'Unknown field: admin', type: 'validation_error', param: 'admin', details: [{ field: 'admin', message: 'is not allowed' }], request_id: extra.headers.get('x-request-id') } })
+    const converted = await post(strict.base, { item: 'x', qty: '3' })
+    t.equal(converted.status, 422)
+    const convertedBody = await converted.json()
+    t.same(contractErrors(convertedBody), [])
+    t.same(convertedBody, { error: { code: 'validation_failed', message: 'Invalid field qty: must be an integer', type: 'validation_error', param: 'qty', details: [{ field: 'qty', message: 'must be an integer' }], request_id: converted.headers.get('x-request-id') } })
+    const valid = await post(strict.base, { item: 'x', qty: 2 })
+    t.equal(valid.status, 200)
+    t.same(await valid.json(), { body: { item: 'x', qty: 2, gift: false }, query: { limit: 5 } }, 'defaults still filled in, the query still converted')
+  })
+}
