@@ -5,7 +5,7 @@ import type { NormalizedError } from './envelope.js'
 import { errorForLog } from './log-error.js'
 import { fromEntry } from './normalize.js'
 import type { CommonSettings } from './options.js'
-import { errorBody } from './problem.js'
+import { errorResponse } from './error-response.js'
 import { safeLog } from './safe-log.js'
 
 // Node's parser errors (llhttp codes) and what they answer.
@@ -47,16 +47,11 @@ export function answerClientError (
   }
   // The request could not be read, so neither could its Accept: with
   // `negotiate`, the envelope.
-  const { contentType, body } = errorBody(answer, id, settings.format, undefined, settings.codeDocs)
-  const idHeader = settings.requestIdHeader === false ? '' : `${settings.requestIdHeader}: ${id}\r\n`
-  socket.end(
-    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] as string}\r\n` +
-    `content-type: ${contentType}\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    idHeader +
-    'connection: close\r\n\r\n' +
-    body
-  )
+  const { status, headers, body } = errorResponse(answer, id, settings, { accept: undefined })
+  headers.connection = 'close'
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] as string}\r\n`
+  for (const name of Object.keys(headers)) head += `${name}: ${headers[name]}\r\n`
+  socket.end(head + '\r\n' + body)
 }
 
 // The response Node is writing on this socket, if any (ServerResponse

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { codeFor } from '../core/codes.js'
 import type { NormalizedError } from '../core/envelope.js'
-import { errorBody, varyAccept } from '../core/problem.js'
+import { errorResponse, type ErrorResponse } from '../core/error-response.js'
 import { beforeResponseDone } from '../core/response-done.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry } from '../core/normalize.js'
@@ -28,11 +28,7 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
     const id = requestIdOf(req, settings)
     logWhenDone(req, res, settings, answer, thrown, reportExpressAnswer(req, settings, answer, thrown))
     dropSuccessHeaders(res)
-    res.statusCode = answer.status
-    if (answer.headers !== undefined) {
-      for (const name of Object.keys(answer.headers)) res.setHeader(name, answer.headers[name])
-    }
-    writeBody(req, res, id, answer, settings)
+    writeResponse(req, res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary') }))
   } catch (failure) {
     answerLastResort(failure, req, res, settings)
   }
@@ -53,20 +49,18 @@ export function answerLastResort (failure: unknown, req: IncomingMessage, res: S
     // With its head sent, removing a header throws: the socket is cut below.
     const id = requestIdOf(req, settings)
     for (const name of res.getHeaderNames()) res.removeHeader(name)
-    res.statusCode = 500
-    writeBody(req, res, id, answer, settings)
+    writeResponse(req, res, errorResponse(answer, id, settings, { accept: req.headers.accept }))
   } catch {
     req.socket?.destroy()
   }
 }
 
-function writeBody (req: IncomingMessage, res: ServerResponse, id: string, answer: NormalizedError, settings: ExpressSettings): void {
-  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept, settings.codeDocs)
-  if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, id)
-  if (settings.format === 'negotiate') res.setHeader('vary', varyAccept(res.getHeader('vary')))
-  res.setHeader('content-type', contentType)
-  res.setHeader('content-length', Buffer.byteLength(body))
-  res.end(req.method === 'HEAD' ? undefined : body)
+// Onto the headers the response keeps (Set-Cookie, Vary, CORS), as
+// finalhandler writes its page.
+function writeResponse (req: IncomingMessage, res: ServerResponse, response: ErrorResponse): void {
+  res.statusCode = response.status
+  for (const name of Object.keys(response.headers)) res.setHeader(name, response.headers[name])
+  res.end(req.method === 'HEAD' ? undefined : response.body)
 }
 
 // One line per error response, written once the response is done; a second

@@ -3,10 +3,11 @@ import { codeFor } from '../core/codes.js'
 import { closeEnvelope, envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { createHeadCache } from '../core/head-cache.js'
 import { beforeResponseDone } from '../core/response-done.js'
-import { ENVELOPE_TYPE, errorBody, varyAccept } from '../core/problem.js'
+import { ENVELOPE_TYPE } from '../core/problem.js'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { dropSuccessHeaders } from '../core/success-headers.js'
+import { errorResponse } from '../core/error-response.js'
 import type { Settings } from './options.js'
 import { isValidRequestId } from '../core/request-id.js'
 import { explainSerializationFailure } from './response-schema.js'
@@ -193,18 +194,18 @@ export function sendEnvelope (
   reply.code(answer.status)
   dropSuccessHeaders(reply)
   dropSuccessHeaders(reply.raw)
-  if (answer.headers !== undefined) reply.headers(answer.headers)
-  if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
-  const docUrl = settings.codeDocs.urlOf(answer.code)
-  if (settings.format === 'envelope') {
-    reply.header('content-type', ENVELOPE_TYPE)
-    reply.send(closeEnvelope(head, id, docUrl))
+  if (settings.format !== 'envelope') {
+    const response = errorResponse(answer, id, settings, { accept: request.headers.accept, vary: reply.getHeader('vary') })
+    reply.headers(response.headers)
+    reply.send(response.body)
     return
   }
-  if (settings.format === 'negotiate') reply.header('vary', varyAccept(reply.getHeader('vary')))
-  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept, settings.codeDocs)
-  reply.header('content-type', contentType)
-  reply.send(body)
+  // The envelope from the head kept per answer (see bench/NOTES.md): the
+  // same headers and bytes as errorResponse() gives.
+  if (answer.headers !== undefined) reply.headers(answer.headers)
+  if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
+  reply.header('content-type', ENVELOPE_TYPE)
+  reply.send(closeEnvelope(head, id, settings.codeDocs.urlOf(answer.code)))
 }
 
 // One line per error response, written when the response is done, ahead of
@@ -238,17 +239,10 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
   logWhenDone(request, reply, settings, answer, error, reportFastifyAnswer(request, settings, answer, error))
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
-  const id = requestIdOf(request, settings)
-  const { contentType, body } = errorBody(answer, id, settings.format, request.headers.accept, settings.codeDocs)
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    'content-length': String(Buffer.byteLength(body))
-  }
-  if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
-  if (settings.format === 'negotiate') headers.vary = 'Accept'
+  const { status, headers, body } = errorResponse(answer, requestIdOf(request, settings), settings, { accept: request.headers.accept })
   reply.hijack()
-  reply.raw.writeHead(500, headers)
-  reply.raw.end(body)
+  reply.raw.writeHead(status, headers)
+  reply.raw.end(request.method === 'HEAD' ? undefined : body)
 }
 
 // Headers and part of the body are on the wire: the only honest answer left

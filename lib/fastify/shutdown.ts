@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { normalizeError } from '../core/normalize.js'
-import { errorBody, varyAccept } from '../core/problem.js'
+import { errorResponse } from '../core/error-response.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
 import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { Settings } from './options.js'
@@ -37,12 +37,9 @@ function writeClosing (fastify: FastifyInstance, settings: Settings, req: Incomi
   const log = fastify.log.child({ request_id: id })
   if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
   // Every value here is checked already: the head cannot be refused.
-  const { contentType, body } = errorBody(answer, id, settings.format, req.headers.accept, settings.codeDocs)
-  const headers: Record<string, string> = { ...answer.headers, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }
+  const { status, headers, body } = errorResponse(answer, id, settings, { accept: req.headers.accept })
   // HTTP/2 has no Connection header: its session is closed by the server.
   if (req.httpVersionMajor < 2) headers.connection = 'close'
-  if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
-  if (settings.format === 'negotiate') headers.vary = varyAccept(undefined)
-  res.writeHead(answer.status, headers)
+  res.writeHead(status, headers)
   res.end(req.method === 'HEAD' ? undefined : body)
 }
