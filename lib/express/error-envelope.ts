@@ -10,6 +10,7 @@ import { MisuseError } from '../core/misuse.js'
 import { errorHandlerMiddleware } from './error-handler.js'
 import { markOwner, mountMistakes, RATE_LIMIT_UNCOUNTED_SETUP } from './mount-checks.js'
 import { notFoundMiddleware } from './not-found.js'
+import { routedIn, watchSubApps } from './sub-apps.js'
 import { documentExpressErrors } from './openapi.js'
 import { normalizeExpressOptions, type ExpressEnvelopeOptions } from './options.js'
 import { globalRateLimit, rateLimitShared, routeRateLimit } from './rate-limit.js'
@@ -118,23 +119,35 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
   loadTelemetry(settings.telemetry)
   const genReqId = requestIdGenerator(settings)
   const requestId = requestIdMiddleware(settings)
-  const notFound = notFoundMiddleware(settings)
-  const errorHandler = errorHandlerMiddleware(settings, notFound)
+  // The app whose routes the walks of afterRoutes() start from. Express 5
+  // leaves `req.app` naming an app that a router ran as middleware
+  // (`router.use(prefix, subApp)`) once the request falls out of it, where
+  // app.use() would put it back: from there, the app that ran it is
+  // followed up to the app this envelope is mounted in.
+  let servedApp: unknown
+  const appOf = function routedInApp (req: IncomingMessage): unknown {
+    return routedIn(readField(req, 'app'), servedApp)
+  }
+  const notFound = notFoundMiddleware(settings, appOf)
+  const errorHandler = errorHandlerMiddleware(settings, appOf, notFound)
   const limits = settings.rateLimit === false ? undefined : rateLimitShared(settings, settings.rateLimit)
   const overload = settings.underPressure === false ? [] : [shedMiddleware(settings.underPressure, errorHandler)]
   const docs = settings.docs === undefined ? [] : [docsMiddleware(settings.docs)]
   const globalLimit = limits !== undefined && limits.options.global ? [globalRateLimit(limits)] : []
 
   // How the envelope is mounted is read from the app's stack once, at the
-  // first request that reaches it (see mount-checks.ts). The check rides in
-  // middleware the envelope has anyway rather than in a layer of its own,
-  // which Express's router would enter on every request.
+  // first request that reaches it (see mount-checks.ts), and the sub-apps
+  // mounted in it are watched from then on (see sub-apps.ts). The check
+  // rides in middleware the envelope has anyway rather than in a layer of
+  // its own, which Express's router would enter on every request.
   let checked = false
   let uncounted: Error | undefined
   let beforeGiven = false
   function checkMounts (req: IncomingMessage): void {
     checked = true
-    const findings = mountMistakes(readField(req, 'app'), { before: [firstOfRoutes, requestId], notFound: [afterNotFound], errorHandler: [afterErrorHandler], globalLimit: globalLimit.length > 0 })
+    servedApp = readField(req, 'app')
+    watchSubApps(servedApp)
+    const findings = mountMistakes(servedApp, { before: [firstOfRoutes, requestId], notFound: [afterNotFound], errorHandler: [afterErrorHandler], globalLimit: globalLimit.length > 0 })
     for (const message of findings.warnings) {
       if (settings.logs) safeLog(settings.logger, 'warn', {}, message)
       else process.emitWarning(message, 'ErrorEnvelopeWarning')

@@ -5,7 +5,7 @@ import { logErrorResponse } from '../core/log-line.js'
 import { mappedError } from '../core/options.js'
 import { readField } from '../core/safe-read.js'
 import { isBodyFailure, recognizeExpressError } from './express-errors.js'
-import { isRoutedRequest } from './not-found.js'
+import { isRoutedRequest, type AppOf } from './not-found.js'
 import type { ExpressSettings } from './options.js'
 import { loggerOf, sendEnvelope } from './send-envelope.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
@@ -17,6 +17,8 @@ import type { ErrorMiddleware, Middleware } from './types.js'
  * at any depth. Modelled on finalhandler 2.x: a response whose headers are
  * already sent is cut (`req.socket.destroy()`), and a client that is gone
  * (body-parser's `request.aborted`) gets nothing written, each logged once.
+ * A body that could not be read, on a request that no route of `appOf(req)`
+ * serves, is handed to `notFound`.
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ import type { ErrorMiddleware, Middleware } from './types.js'
  * // throw new Error('db down') → 500 {"error":{"code":"internal_error",…}}
  * ```
  */
-export function errorHandlerMiddleware (settings: ExpressSettings, notFound?: Middleware): ErrorMiddleware {
+export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf, notFound?: Middleware): ErrorMiddleware {
   const normalizeSettings: NormalizeSettings = {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
@@ -44,7 +46,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings, notFound?: Mi
     }
     // A body that could not be read, sent with a method or to a path no
     // route serves: the method or the path is wrong whatever the body held.
-    if (notFound !== undefined && isBodyFailure(error) && !isRoutedRequest(req)) {
+    if (notFound !== undefined && isBodyFailure(error) && !isRoutedRequest(appOf(req), req)) {
       notFound(req, res, _next)
       return
     }

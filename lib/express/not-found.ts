@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { readField } from '../core/safe-read.js'
 import { allowValue, isStandardMethod, notImplementedAnswer, pathOf, routedFor, unroutedAnswer } from '../core/unrouted.js'
+import { mountedRouter } from './sub-apps.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import { sendEnvelope } from './send-envelope.js'
@@ -20,9 +21,11 @@ const MAX_ROUTER_DEPTH = 16
  *   or a path that `router.all()` serves.
  *
  * Which methods a path is routed for is asked of Express's own router: each
- * layer's `match()`, as the router itself matches it, through routers
- * mounted with `app.use(prefix, router)` at any depth, so parameters,
+ * layer's `match()`, as the router itself matches it, through routers and
+ * sub-apps mounted at any depth (`app.use(prefix, router)`,
+ * `app.use(prefix, subApp)`, `router.use(prefix, subApp)`), so parameters,
  * `case sensitive routing` and `strict routing` count exactly as for routing.
+ * The walk starts in `appOf(req)`, the app the request is routed in.
  *
  * @example
  * ```ts
@@ -30,7 +33,7 @@ const MAX_ROUTER_DEPTH = 16
  * // DELETE /widgets/1 where only GET is routed → 405, Allow: GET, HEAD
  * ```
  */
-export function notFoundMiddleware (settings: ExpressSettings): Middleware {
+export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Middleware {
   // The reference page and its JSON are served from beforeRoutes(), not from
   // a route: their methods are added here, so another method gets the 405.
   const docsPaths = settings.docs === undefined ? [] : [settings.docs.path, `${settings.docs.path}.json`]
@@ -38,7 +41,7 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
     // A server request always has both.
     const method = req.method as string
     const path = pathOf(req.url as string)
-    const methods = methodsAt(req, docsPaths)
+    const methods = methodsAt(appOf(req), req, docsPaths)
     if (methods.has('*')) {
       sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
       return
@@ -59,19 +62,22 @@ export function notFoundMiddleware (settings: ExpressSettings): Middleware {
   }
 }
 
+/** The app whose routes a request is routed by, whose router the walk starts in. */
+export type AppOf = (req: IncomingMessage) => unknown
+
 /**
- * The methods routed at a request's path, as Express's router would match
- * it; `*` for a route of every method (`router.all()`).
+ * The methods routed at a request's path in `app`, as Express's router would
+ * match it; `*` for a route of every method (`router.all()`).
  *
  * @example
  * ```ts
- * methodsAt(req, []) // Set { 'GET', 'HEAD' }
+ * methodsAt(req.app, req, []) // Set { 'GET', 'HEAD' }
  * ```
  */
-export function methodsAt (req: IncomingMessage, docsPaths: readonly string[] = []): Set<string> {
+export function methodsAt (app: unknown, req: IncomingMessage, docsPaths: readonly string[] = []): Set<string> {
   const path = pathOf(req.url as string)
   const methods = new Set<string>()
-  collectMethods(readField(readField(req, 'app'), 'router'), path, methods, 0)
+  collectMethods(readField(app, 'router'), path, methods, 0)
   if (docsPaths.includes(path)) {
     methods.add('GET')
     methods.add('HEAD')
@@ -80,24 +86,24 @@ export function methodsAt (req: IncomingMessage, docsPaths: readonly string[] = 
 }
 
 /**
- * Whether a route serves the request's method at its path: when none does,
- * the request is answered 404, 405 or 501 whatever its body held.
+ * Whether a route of `app` serves the request's method at its path: when
+ * none does, the request is answered 404, 405 or 501 whatever its body held.
  *
  * @example
  * ```ts
- * isRoutedRequest(req) // false for POST on a GET-only path
+ * isRoutedRequest(req.app, req) // false for POST on a GET-only path
  * ```
  */
-export function isRoutedRequest (req: IncomingMessage): boolean {
-  const methods = methodsAt(req)
+export function isRoutedRequest (app: unknown, req: IncomingMessage): boolean {
+  const methods = methodsAt(app, req)
   return methods.has('*') || methods.has(req.method as string)
 }
 
 /**
  * Adds to `into` the methods the routes of `router` serve at `path`, in
- * upper case, and `*` for a route of `router.all()`. Mounted routers are
- * entered with the mount path trimmed, as the router trims it
- * (router 2.x `trimPrefix`); mounted apps and plain middleware are not routes.
+ * upper case, and `*` for a route of `router.all()`. Mounted routers and
+ * sub-apps are entered with the mount path trimmed, as the router trims it
+ * (router 2.x `trimPrefix`); plain middleware holds no routes.
  */
 function collectMethods (router: unknown, path: string, into: Set<string>, depth: number): void {
   const stack = readField(router, 'stack')
@@ -112,12 +118,12 @@ function collectMethods (router: unknown, path: string, into: Set<string>, depth
       addRouteMethods(route, into)
       continue
     }
-    // A mounted router: its layer's match is the mount path, which ends at a
-    // path separator (path-to-regexp's prefix match).
-    const handle = readField(layer, 'handle')
-    if (!Array.isArray(readField(handle, 'stack'))) continue
+    // A mounted router or sub-app: its layer's match is the mount path, which
+    // ends at a path separator (path-to-regexp's prefix match).
+    const inner = mountedRouter(layer)
+    if (inner === undefined) continue
     const rest = path.slice(String(readField(match, 'path')).length)
-    collectMethods(handle, rest.startsWith('/') ? rest : '/' + rest, into, depth + 1)
+    collectMethods(inner, rest.startsWith('/') ? rest : '/' + rest, into, depth + 1)
   }
 }
 

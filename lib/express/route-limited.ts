@@ -1,6 +1,7 @@
 import { readField } from '../core/safe-read.js'
 import { pathOf } from '../core/unrouted.js'
 import type { IncomingMessage } from 'node:http'
+import { mountedRouter } from './sub-apps.js'
 
 // As the not-found walk: routers nest no deeper than this in any app a
 // person writes, which bounds the walk's cost.
@@ -8,12 +9,14 @@ const MAX_ROUTER_DEPTH = 16
 
 /**
  * Whether the route Express will dispatch this request to has a limit of its
- * own: the first route, at any mounting depth, whose path matches and which
- * handles the method (HEAD where GET is), holding one of `limiters` in its
- * stack. Such a request counts in the route's bucket only, as a Fastify
- * route's `config.rateLimit` replaces the global limit. Decided by Express's
- * own layers (`match()`, `_handlesMethod()`), with the app's case and
- * trailing-slash settings.
+ * own: the first route, in routers and sub-apps mounted at any depth, whose
+ * path matches and which handles the method (HEAD where GET is), holding
+ * one of `limiters` in its stack. Such a request counts in the route's
+ * bucket only, as a Fastify route's `config.rateLimit` replaces the global
+ * limit. Decided by Express's own layers (`match()`, `_handlesMethod()`),
+ * with the app's case and trailing-slash settings. A sub-app mounted with
+ * `app.use(prefix, subApp)` is walked once a request has entered it (see
+ * sub-apps.ts).
  *
  * @example
  * ```ts
@@ -45,10 +48,10 @@ function firstRoute (router: unknown, path: string, method: string, limiters: Re
       if (!handles.call(route, method)) continue
       return own.some((inner) => limiters.has(readField(inner, 'handle')))
     }
-    const handle = readField(layer, 'handle')
-    if (!Array.isArray(readField(handle, 'stack'))) continue
+    const inner = mountedRouter(layer)
+    if (inner === undefined) continue
     const rest = path.slice(String(readField(match, 'path')).length)
-    const found = firstRoute(handle, rest.startsWith('/') ? rest : '/' + rest, method, limiters, depth + 1)
+    const found = firstRoute(inner, rest.startsWith('/') ? rest : '/' + rest, method, limiters, depth + 1)
     if (found !== undefined) return found
   }
   return undefined

@@ -119,3 +119,145 @@ t.test('stops walking routers nested deeper than any app nests them, and answers
   t.same(await (await fetch(base + path)).json(), { ok: true }, 'Express itself routes it')
   await assertFetched(t, await fetch(base + path, { method: 'DELETE' }), 404, noRoute('DELETE', path))
 })
+
+t.test('answers 405 with Allow for a sub-app mounted with app.use(), on the first request too, and 404 where it routes nothing', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const sub = express()
+  sub.get('/thing', ok)
+  sub.route('/orders').post(ok).put(ok)
+  app.use('/sub', sub)
+  const base = await listen()
+  // The first request of the app enters the sub-app before afterRoutes() answers it.
+  const first = await fetch(base + '/sub/thing', { method: 'DELETE' })
+  t.equal(first.headers.get('allow'), 'GET, HEAD')
+  await assertFetched(t, first, 405, notAllowed('DELETE', '/sub/thing'))
+  const orders = await fetch(base + '/sub/orders')
+  t.equal(orders.headers.get('allow'), 'POST, PUT')
+  await assertFetched(t, orders, 405, notAllowed('GET', '/sub/orders'))
+  t.same(await (await fetch(base + '/sub/thing')).json(), { ok: true })
+  await assertFetched(t, await fetch(base + '/sub/nothing', { method: 'DELETE' }), 404, noRoute('DELETE', '/sub/nothing'))
+  await assertFetched(t, await fetch(base + '/subway/thing', { method: 'DELETE' }), 404, noRoute('DELETE', '/subway/thing'))
+})
+
+t.test('answers a body the app\'s parser rejects by its error on a sub-app\'s route, and by the 405 on another method', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const sub = express()
+  sub.get('/thing', ok)
+  sub.post('/orders', ok)
+  app.use('/sub', sub)
+  const base = await listen()
+  t.same(await (await fetch(base + '/sub/thing')).json(), { ok: true }, 'a request has entered the sub-app')
+  const json = { method: 'POST', body: '{"a":', headers: { 'content-type': 'application/json' } }
+  await assertFetched(t, await fetch(base + '/sub/orders', json), 400, { code: 'invalid_json', message: 'Request body is not valid JSON', type: 'invalid_request_error' })
+  await assertFetched(t, await fetch(base + '/sub/thing', json), 405, notAllowed('POST', '/sub/thing'))
+})
+
+t.test('walks sub-apps mounted in sub-apps, a sub-app mounted twice, and parameters in the mount path', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const inner = express()
+  inner.get('/deep', ok)
+  const middle = express()
+  middle.use('/inner', inner)
+  middle.patch('/mid', ok)
+  app.use('/outer', middle)
+  app.use('/again', middle)
+  const shop = express()
+  shop.get('/orders/:id', ok)
+  app.use('/shops/:shop', shop)
+  const base = await listen()
+  const cases: Array<[string, string, string]> = [
+    ['DELETE', '/outer/inner/deep', 'GET, HEAD'],
+    ['GET', '/outer/mid', 'PATCH'],
+    ['POST', '/again/inner/deep', 'GET, HEAD'],
+    ['POST', '/shops/s_1/orders/7', 'GET, HEAD']
+  ]
+  for (const [method, path, allow] of cases) {
+    const response = await fetch(base + path, { method })
+    t.equal(response.headers.get('allow'), allow, `${method} ${path}`)
+    await assertFetched(t, response, 405, notAllowed(method, path))
+  }
+  t.same(await (await fetch(base + '/shops/s_2/orders/8')).json(), { ok: true })
+  await assertFetched(t, await fetch(base + '/outer/inner/nothing', { method: 'DELETE' }), 404, noRoute('DELETE', '/outer/inner/nothing'))
+  await assertFetched(t, await fetch(base + '/shops/s_1/nothing', { method: 'POST' }), 404, noRoute('POST', '/shops/s_1/nothing'))
+})
+
+t.test('walks an app that a router runs as middleware, though Express leaves req.app naming it once the request is out', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const nested = express()
+  nested.put('/x', ok)
+  const shop = express()
+  shop.get('/thing', ok)
+  shop.use('/nested', nested)
+  const router = express.Router()
+  router.use('/shop', shop)
+  app.use('/r', router)
+  const base = await listen()
+  const cases: Array<[string, string, string]> = [
+    ['DELETE', '/r/shop/thing', 'GET, HEAD'],
+    ['GET', '/r/shop/nested/x', 'PUT']
+  ]
+  for (const [method, path, allow] of cases) {
+    const response = await fetch(base + path, { method })
+    t.equal(response.headers.get('allow'), allow, `${method} ${path}`)
+    await assertFetched(t, response, 405, notAllowed(method, path))
+  }
+  await assertFetched(t, await fetch(base + '/r/shop/nothing', { method: 'DELETE' }), 404, noRoute('DELETE', '/r/shop/nothing'))
+})
+
+t.test('runs a sub-app\'s own middleware once per request and keeps the res.locals the apps set', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.use((_req, res, next) => { res.locals.parent = 'p'; next() })
+  const sub = express()
+  let entered = 0
+  sub.use((_req, res, next) => { entered++; res.locals.sub = 's'; next() })
+  sub.get('/thing', (_req, res) => { res.json({ ...res.locals }) })
+  app.use('/sub', sub)
+  const base = await listen()
+  t.same(await (await fetch(base + '/sub/thing')).json(), { parent: 'p', sub: 's' }, 'the request that finds the sub-app')
+  await assertFetched(t, await fetch(base + '/sub/thing', { method: 'DELETE' }), 405, notAllowed('DELETE', '/sub/thing'))
+  t.same(await (await fetch(base + '/sub/thing')).json(), { parent: 'p', sub: 's' })
+  t.equal(entered, 3, 'once for each request')
+})
+
+t.test('keeps res.locals that a replaced handle of the sub-app writes, and waits for a response whose locals is Express\'s own', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.use((req, res, next) => {
+    if (req.headers['x-drop-locals'] !== undefined) delete (res as { locals?: unknown }).locals
+    next()
+  })
+  const sub = express()
+  const handle = (sub as unknown as { handle: (...args: unknown[]) => unknown }).handle
+  Object.assign(sub, {
+    handle: function tracedHandle (this: unknown, req: unknown, res: express.Response, next: unknown) {
+      res.locals = { ...res.locals, traced: true }
+      return handle.call(this, req, res, next)
+    }
+  })
+  sub.get('/thing', (_req, res) => { res.json({ ...res.locals }) })
+  app.use('/sub', sub)
+  const base = await listen()
+  const dropped = { method: 'DELETE', headers: { 'x-drop-locals': '1' } }
+  await assertFetched(t, await fetch(base + '/sub/thing', dropped), 404, noRoute('DELETE', '/sub/thing'))
+  t.same(await (await fetch(base + '/sub/thing')).json(), { traced: true })
+  await assertFetched(t, await fetch(base + '/sub/thing', dropped), 405, notAllowed('DELETE', '/sub/thing'))
+})
+
+t.test('leaves OPTIONS on a path of a sub-app or router to Express\'s router: 200, Allow, the methods as text', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const sub = express()
+  sub.get('/thing', ok)
+  const router = express.Router()
+  router.get('/thing', ok)
+  app.use('/sub', sub)
+  app.use('/r', router)
+  const base = await listen()
+  for (const path of ['/sub/thing', '/r/thing']) {
+    const response = await fetch(base + path, { method: 'OPTIONS' })
+    t.equal(response.status, 200, path)
+    t.equal(response.headers.get('allow'), 'GET, HEAD')
+    t.equal(response.headers.get('content-type'), 'text/plain')
+    t.match(response.headers.get('x-request-id'), /^req_/)
+    t.equal(await response.text(), 'GET, HEAD')
+  }
+  await assertFetched(t, await fetch(base + '/sub/nothing', { method: 'OPTIONS' }), 404, noRoute('OPTIONS', '/sub/nothing'))
+})

@@ -116,6 +116,38 @@ t.test('the HTTP server span gets error.type and the status code; only a 5xx get
   ])
 })
 
+t.test('walks sub-apps mounted with app.use() and router.use() though instrumentation-express wraps every layer\'s handle', async (t) => {
+  const envelope = errorEnvelope({ logger: pino({ level: 'silent' }) })
+  const app = express()
+  app.use(envelope.beforeRoutes())
+  const sub = express()
+  sub.get('/thing', (_req, res) => { res.json({ ok: true }) })
+  const nested = express()
+  nested.put('/x', (_req, res) => { res.json({ ok: true }) })
+  const shop = express()
+  shop.get('/thing', (_req, res) => { res.json({ ok: true }) })
+  shop.use('/nested', nested)
+  const router = express.Router()
+  router.use('/shop', shop)
+  app.use('/sub', sub)
+  app.use('/r', router)
+  app.use(envelope.afterRoutes())
+  const mounted = (app.router.stack as Array<{ name: string, handle: { __wrapped?: boolean } }>).find((layer) => layer.name === 'mounted_app')
+  t.equal(mounted?.handle.__wrapped, true, 'the sub-app\'s layer runs the instrumentation\'s wrapper')
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  for (const [method, path, allow] of [['DELETE', '/sub/thing', 'GET, HEAD'], ['DELETE', '/r/shop/thing', 'GET, HEAD'], ['GET', '/r/shop/nested/x', 'PUT']]) {
+    const response = await fetch(base + path, { method })
+    t.equal(response.status, 405, `${method} ${path}`)
+    t.equal(response.headers.get('allow'), allow)
+    const body = await response.json()
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { code: 'method_not_allowed', message: `Method ${method} is not allowed for ${path}`, type: 'invalid_request_error', request_id: response.headers.get('x-request-id') } })
+  }
+})
+
 t.test('without @opentelemetry/api loaded, the Express report does nothing', async (t) => {
   const req = { method: 'GET', headers: {} } as unknown as Parameters<typeof reportExpressAnswer>[0]
   const answer = { status: 400, code: 'bad_request', type: 'invalid_request_error', message: 'x' }

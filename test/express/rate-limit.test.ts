@@ -148,6 +148,22 @@ t.test('leaves the requests of a route with its own limit, in a router mounted a
   t.equal((await fetch(`${base}/api/v1/search`)).status, 429)
 })
 
+t.test('leaves the requests of a route with its own limit, in a sub-app, out of the global bucket once a request has entered the sub-app', async (t) => {
+  fakeClock(t)
+  const { default: express } = await import('express')
+  const base = await limitedApp(t, { max: 3 }, ({ app, envelope }) => {
+    const shop = express()
+    shop.get('/search', envelope.rateLimit({ max: 5 }), (_req, res) => { res.json({ hits: [] }) })
+    app.use('/shop', shop)
+  })
+  const statuses = []
+  for (let i = 0; i < 5; i++) statuses.push((await fetch(`${base}/shop/search`)).status)
+  t.same(statuses, [200, 200, 200, 200, 200], 'five requests in the route\'s bucket of 5, past the global 3')
+  const global = await fetch(`${base}/widgets`)
+  t.equal(global.headers.get('x-ratelimit-remaining'), '1', 'the global bucket counted the first, which found the sub-app')
+  t.equal((await fetch(`${base}/shop/search`)).status, 429)
+})
+
 t.test('walks mounted routers of any depth, and answers a path that does not decode, when routes have limits of their own', async (t) => {
   fakeClock(t)
   const { Router } = await import('express')
