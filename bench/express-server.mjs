@@ -24,6 +24,19 @@ const HUGE = { max: 1e9, timeWindow: '1 hour' }
 const OVER = { max: 1, timeWindow: '1 hour', keyGenerator: () => 'bench' }
 const ENVELOPE = '{"error":{"code":"not_found","message":"Widget w_1 not found","type":"invalid_request_error","param":"id","request_id":"req_4Jd8kQ2mZx7Lr1Vb9Tn3"}}'
 
+// The least work that gives the envelope's bytes: one error made once,
+// thrown again and again, and one body ended with its headers.
+const PREBUILT = Object.assign(new Error('Widget w_1 not found'), { status: 404 })
+const ENVELOPE_LENGTH = String(Buffer.byteLength(ENVELOPE))
+
+function endEnvelope (res) {
+  res.statusCode = 404
+  res.setHeader('x-request-id', REQUEST_ID)
+  res.setHeader('content-type', 'application/json; charset=utf-8')
+  res.setHeader('content-length', ENVELOPE_LENGTH)
+  res.end(ENVELOPE)
+}
+
 function ok (_req, res) {
   res.json({ ok: true, id: 'w_1', name: 'Sprocket' })
 }
@@ -68,6 +81,22 @@ const variants = {
     app.get('/widgets/:id', () => { throw createError(404, 'Widget w_1 not found') })
     app.use(function floorHandler (_error, _req, res, _next) { sendEnvelope(res) })
   }),
+  // The true floor of the error path: the prebuilt error thrown, the
+  // prebuilt body ended.
+  'express-true-floor': sized((app) => {
+    app.get('/widgets/:id', () => { throw PREBUILT })
+    app.use(function trueFloorHandler (_error, _req, res, _next) { endEnvelope(res) })
+  }),
+  // Express's own default handler (finalhandler's HTML page) for the same
+  // thrown error; env "test" so that Express does not log each one.
+  'express-finalhandler': (app) => {
+    app.set('env', 'test')
+    addExpressAppSize(app, express.json)
+    app.get('/widgets/:id', () => { throw PREBUILT })
+  },
+  // The limit of the 404 and 405 rows at its least: a route ending the
+  // prebuilt envelope.
+  'express-true-limit': sized((app) => { app.get('/widgets/:id', (_req, res) => { endEnvelope(res) }) }),
   'express-plugin-404': withEnvelope((app) => { app.get('/ok', ok) }),
   'express-plugin-405': withEnvelope((app) => { app.get('/widgets/:id', ok) }),
   // The limit: a route answering the same envelope without throwing.

@@ -46,7 +46,7 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
       sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
       return
     }
-    const allow = allowValue(methods)
+    const allow = allowOf(methods)
     if (allow !== '' && method === 'OPTIONS' && !routedFor(allow, method)) {
       res.statusCode = 204
       res.setHeader('allow', allow)
@@ -62,27 +62,36 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
   }
 }
 
+// The Allow value of each remembered set of methods, made once.
+const allows = new WeakMap<ReadonlySet<string>, string>()
+
+function allowOf (methods: ReadonlySet<string>): string {
+  let allow = allows.get(methods)
+  if (allow === undefined) {
+    allow = allowValue(methods)
+    allows.set(methods, allow)
+  }
+  return allow
+}
+
 /** The app whose routes a request is routed by, whose router the walk starts in. */
 export type AppOf = (req: IncomingMessage) => unknown
 
 /**
  * The methods routed at a request's path in `app`, as Express's router would
- * match it; `*` for a route of every method (`router.all()`).
+ * match it; `*` for a route of every method (`router.all()`). The set is
+ * shared: read it, never change it.
  *
  * @example
  * ```ts
  * methodsAt(req.app, req, []) // Set { 'GET', 'HEAD' }
  * ```
  */
-export function methodsAt (app: unknown, req: IncomingMessage, docsPaths: readonly string[] = []): Set<string> {
+export function methodsAt (app: unknown, req: IncomingMessage, docsPaths: readonly string[] = []): ReadonlySet<string> {
   const path = pathOf(req.url as string)
-  const methods = new Set<string>()
-  collectMethods(readField(app, 'router'), path, methods, 0)
-  if (docsPaths.includes(path)) {
-    methods.add('GET')
-    methods.add('HEAD')
-  }
-  return methods
+  const methods = routedMethods(readField(app, 'router'), path)
+  if (!docsPaths.includes(path)) return methods
+  return new Set([...methods, 'GET', 'HEAD'])
 }
 
 /**
@@ -99,15 +108,55 @@ export function isRoutedRequest (app: unknown, req: IncomingMessage): boolean {
   return methods.has('*') || methods.has(req.method as string)
 }
 
+// What each path of a router allows, remembered so that a 404 or 405 does
+// not walk every layer again (see bench/NOTES.md). An entry keeps each
+// stack its walk read (of routers and of routes) with its length then, and
+// is used only while none has grown or shrunk: a route added later, to the
+// app or to a router the path enters, is seen at once. A walk that met a
+// sub-app not found yet is not kept. At most MAX_PATHS paths per router.
+const MAX_PATHS = 1000
+interface Walk { methods: Set<string>, stacks: unknown[][], lengths: number[], complete: boolean }
+const walks = new WeakMap<object, Map<string, Walk>>()
+
+function routedMethods (router: unknown, path: string): ReadonlySet<string> {
+  if ((typeof router !== 'object' && typeof router !== 'function') || router === null) return new Set()
+  let byPath = walks.get(router)
+  const kept = byPath?.get(path)
+  if (kept !== undefined && unchanged(kept)) return kept.methods
+  const walk: Walk = { methods: new Set(), stacks: [], lengths: [], complete: true }
+  collectMethods(router, path, walk, 0)
+  if (!walk.complete) return walk.methods
+  if (byPath === undefined) {
+    byPath = new Map()
+    walks.set(router, byPath)
+  } else if (byPath.size >= MAX_PATHS && kept === undefined) byPath.clear()
+  byPath.set(path, walk)
+  return walk.methods
+}
+
+function unchanged (walk: Walk): boolean {
+  for (let i = 0; i < walk.stacks.length; i++) if (walk.stacks[i].length !== walk.lengths[i]) return false
+  return true
+}
+
+function readStack (owner: unknown, walk: Walk): unknown[] | undefined {
+  const stack = readField(owner, 'stack')
+  if (!Array.isArray(stack)) return undefined
+  walk.stacks.push(stack)
+  walk.lengths.push(stack.length)
+  return stack
+}
+
 /**
- * Adds to `into` the methods the routes of `router` serve at `path`, in
+ * Adds to the walk the methods the routes of `router` serve at `path`, in
  * upper case, and `*` for a route of `router.all()`. Mounted routers and
  * sub-apps are entered with the mount path trimmed, as the router trims it
  * (router 2.x `trimPrefix`); plain middleware holds no routes.
  */
-function collectMethods (router: unknown, path: string, into: Set<string>, depth: number): void {
-  const stack = readField(router, 'stack')
-  if (!Array.isArray(stack) || depth > MAX_ROUTER_DEPTH) return
+function collectMethods (router: unknown, path: string, walk: Walk, depth: number): void {
+  if (depth > MAX_ROUTER_DEPTH) return
+  const stack = readStack(router, walk) as Array<{ match: (path: string) => unknown }> | undefined
+  if (stack === undefined) return
   for (const layer of stack) {
     // A parameter that does not decode made the router fail before this
     // middleware ran (a 400): every layer here matches as it did there.
@@ -115,15 +164,21 @@ function collectMethods (router: unknown, path: string, into: Set<string>, depth
     if (match === false) continue
     const route = readField(layer, 'route')
     if (route !== undefined) {
-      addRouteMethods(route, into)
+      // A route's methods are the handlers on its own stack.
+      readStack(route, walk)
+      addRouteMethods(route, walk.methods)
       continue
     }
     // A mounted router or sub-app: its layer's match is the mount path, which
     // ends at a path separator (path-to-regexp's prefix match).
     const inner = mountedRouter(layer)
-    if (inner === undefined) continue
+    if (inner === undefined) {
+      // router 2.x names a layer after its handle: a sub-app not found yet.
+      if (readField(layer, 'name') === 'mounted_app') walk.complete = false
+      continue
+    }
     const rest = path.slice(String(readField(match, 'path')).length)
-    collectMethods(inner, rest.startsWith('/') ? rest : '/' + rest, into, depth + 1)
+    collectMethods(inner, rest.startsWith('/') ? rest : '/' + rest, walk, depth + 1)
   }
 }
 

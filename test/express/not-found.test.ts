@@ -261,3 +261,42 @@ t.test('leaves OPTIONS on a path of a sub-app or router to Express\'s router: 20
   }
   await assertFetched(t, await fetch(base + '/sub/nothing', { method: 'OPTIONS' }), 404, noRoute('OPTIONS', '/sub/nothing'))
 })
+
+t.test('what a path allows is remembered, and seen again when a router or a route it enters changes', async (t) => {
+  const { app, listen } = buildExpress(t)
+  const router = express.Router()
+  const widget = router.route('/widgets/:id')
+  widget.get(ok)
+  app.use('/r', router)
+  const base = await listen()
+  for (let i = 0; i < 2; i++) {
+    const remembered = await fetch(base + '/r/widgets/1', { method: 'DELETE' })
+    t.equal(remembered.headers.get('allow'), 'GET, HEAD', `answer ${i + 1}`)
+    await assertFetched(t, remembered, 405, notAllowed('DELETE', '/r/widgets/1'))
+  }
+  widget.post(ok)
+  const grown = await fetch(base + '/r/widgets/1', { method: 'DELETE' })
+  t.equal(grown.headers.get('allow'), 'GET, HEAD, POST', 'a method added to the route is seen')
+  await assertFetched(t, grown, 405, notAllowed('DELETE', '/r/widgets/1'))
+
+  await assertFetched(t, await fetch(base + '/r/late', { method: 'DELETE' }), 404, noRoute('DELETE', '/r/late'))
+  router.get('/late', ok)
+  const late = await fetch(base + '/r/late', { method: 'DELETE' })
+  t.equal(late.headers.get('allow'), 'GET, HEAD', 'a route added to the router is seen')
+  await assertFetched(t, late, 405, notAllowed('DELETE', '/r/late'))
+})
+
+t.test('past a thousand paths the remembered ones are dropped, and answers stay right', async (t) => {
+  const { app, listen } = buildExpress(t)
+  app.get('/kept', ok)
+  const base = await listen()
+  await assertFetched(t, await fetch(base + '/kept', { method: 'DELETE' }), 405, notAllowed('DELETE', '/kept'))
+  for (let i = 0; i < 1001; i++) {
+    const response = await fetch(`${base}/gone/${i}`, { method: 'DELETE' })
+    t.equal(response.status, 404)
+    await response.arrayBuffer()
+  }
+  const again = await fetch(base + '/kept', { method: 'DELETE' })
+  t.equal(again.headers.get('allow'), 'GET, HEAD')
+  await assertFetched(t, again, 405, notAllowed('DELETE', '/kept'))
+})
