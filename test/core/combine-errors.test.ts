@@ -4,6 +4,7 @@ import { catalogEntries, combineErrors, defineErrors, normalizeError } from '../
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope, combineErrors as combineFromExpress } from '../../express.js'
 import { assertEnvelope } from '../helper.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 const widgets = defineErrors({
   widget_not_found: { status: 404, message: 'Widget {id} not found', title: 'Widget not found' },
@@ -43,10 +44,10 @@ t.test('refuses a code defined twice differently, and what is not a catalog, nam
 t.test('a combined catalog is the catalog option of both adapters, and a spread of catalogs is refused pointing to combineErrors()', async (t) => {
   const combined = combineErrors(widgets, billing)
   t.doesNotThrow(() => expressEnvelope({ catalog: combined }))
-  t.throws(() => expressEnvelope({ catalog: { ...widgets, ...billing } }), new TypeError(SPREAD))
+  t.throws(() => expressEnvelope({ catalog: { ...widgets, ...billing } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', SPREAD))
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(app.register(errorEnvelope, { catalog: { ...widgets, ...billing } }).ready(), new TypeError(SPREAD))
+  await t.rejects(app.register(errorEnvelope, { catalog: { ...widgets, ...billing } }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', SPREAD))
   const good = Fastify()
   t.teardown(() => good.close())
   await good.register(errorEnvelope, { catalog: combined, docs: { publicUrl: 'https://api.example.com/errors' } })
