@@ -1,4 +1,4 @@
-import { fail } from '../core/option-checks.js'
+import { checkKnownKeys, fail, type KnownKeys } from '../core/option-checks.js'
 import { CHECK_IDS } from './checks.js'
 import { openApiHints, type OpenApiHints } from './openapi-hints.js'
 import type { ProbeSettings } from './probe.js'
@@ -58,7 +58,7 @@ export interface CheckSettings extends OpenApiHints {
   runs: (id: string) => boolean
 }
 
-const KNOWN: Record<keyof CheckOptions, true> = {
+const KNOWN: KnownKeys<CheckOptions> = {
   path: true, openapi: true, bodyPath: true, rateLimitPath: true, rateLimitTries: true, crashPath: true, maxBody: true, timeout: true, maxRead: true, headers: true, only: true, skip: true
 }
 
@@ -75,7 +75,7 @@ const KNOWN: Record<keyof CheckOptions, true> = {
 export function checkSettings (url: unknown, options: CheckOptions = {}): CheckSettings {
   const base = baseUrl(url)
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options)
-  for (const key of Object.keys(options)) if (!(key in KNOWN)) fail(key, `one of the known options (${Object.keys(KNOWN).join(', ')})`, key)
+  checkKnownKeys(options, KNOWN)
   const path = pathOption('path', options.path)
   const hints = options.openapi === undefined ? { knownPath: path } : openApiHints(options.openapi, path)
   const only = idsOption('only', options.only)

@@ -1,5 +1,6 @@
 import { codeFor, defaultCodes, isErrorStatus, specialCodes } from './codes.js'
 import { describe } from './describe.js'
+import { MisuseError } from './misuse.js'
 
 /**
  * One entry of an envelope's `details`: a field and what is wrong with it.
@@ -98,7 +99,7 @@ export class ApiError extends Error {
     }
     super(message ?? '', options.cause === undefined ? undefined : { cause: options.cause })
     if (!statusOk) {
-      throw new TypeError(`ApiError expects a status from 400 to 599, instead got ${describe(status)}`)
+      throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError expects a status from 400 to 599, instead got ${describe(status)}`)
     }
     setFields(this, status, message, options)
   }
@@ -165,7 +166,7 @@ export function isIdentifier (value: unknown): value is string {
 
 function checkIdentifier (option: string, value: unknown): string {
   if (!isIdentifier(value)) {
-    throw new TypeError(`ApiError option "${option}" must match ${IDENTIFIER}, instead got ${describe(value)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "${option}" must match ${IDENTIFIER}, instead got ${describe(value)}`)
   }
   return value
 }

@@ -1,6 +1,8 @@
 import { ApiError, isIdentifier, type ApiErrorOptions } from './api-error.js'
 import { defaultCodes, isErrorStatus, specialCodes, type CodeEntry } from './codes.js'
 import { describe } from './describe.js'
+import { MisuseError } from './misuse.js'
+import { checkKnownKeys, type KnownKeys } from './option-checks.js'
 
 /**
  * One error of an API's catalog: its status, its message (with `{name}`
@@ -79,8 +81,8 @@ export type ErrorCatalog<Definitions = Record<string, ErrorDefinition>> = {
   readonly [Code in keyof Definitions as Definitions[Code] extends ErrorDefinition ? Code : never]: Thrower<Definitions[Code]>
 } & { readonly [kEntries]: readonly CatalogEntry[] }
 
-const ENTRY_KEYS = new Set(['status', 'message', 'type', 'title', 'description', 'fix'])
-const BUILT_IN_KEYS = new Set(['status', 'title', 'description', 'fix'])
+const ENTRY_KEYS: KnownKeys<ErrorDefinition> = { status: true, message: true, type: true, title: true, description: true, fix: true }
+const BUILT_IN_KEYS: KnownKeys<BuiltInDescription> = { status: true, title: true, description: true, fix: true }
 const PLACEHOLDER = /\{([^{}]*)\}/g
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -94,7 +96,8 @@ const builtIns: ReadonlyMap<string, CodeEntry> = new Map(
  * message's placeholders, and the catalog feeds the reference page, the
  * `doc_url` of every envelope and `/errors.json`. The built-in codes are
  * part of every catalog; an entry may describe one, never give it another
- * status. Checked when made: a wrong entry throws a `TypeError` naming it.
+ * status. Checked when made: a wrong entry throws a `MisuseError` (a
+ * `TypeError`, code `ERR_ENVELOPE_INVALID_CATALOG`) naming it.
  * The catalogs of several modules become one with `combineErrors()`.
  *
  * @example
@@ -110,13 +113,13 @@ const builtIns: ReadonlyMap<string, CodeEntry> = new Map(
  */
 export function defineErrors<const Definitions extends Record<string, ErrorDefinition | BuiltInDescription>> (definitions: Definitions): ErrorCatalog<Definitions> {
   if (typeof definitions !== 'object' || definitions === null || Array.isArray(definitions)) {
-    throw new TypeError(`defineErrors() takes an object of error definitions, instead got ${describe(definitions)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `error-envelope: defineErrors() takes an object of error definitions, instead got ${describe(definitions)}`)
   }
   const described = new Map<string, BuiltInDescription>()
   const own: CatalogEntry[] = []
   for (const [code, definition] of Object.entries(definitions)) {
     if (isCatalogError(definition)) {
-      throw new TypeError(`defineErrors() entry "${code}" is an error of a catalog, not a definition; spreading catalogs ({ ...a, ...b }) makes no catalog: combine them with combineErrors(a, b)`)
+      throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `error-envelope: defineErrors() entry "${code}" is an error of a catalog, not a definition; spreading catalogs ({ ...a, ...b }) makes no catalog: combine them with combineErrors(a, b)`)
     }
     const builtIn = builtIns.get(code)
     if (builtIn !== undefined) {
@@ -189,17 +192,17 @@ export function sampleMessage (message: string): string {
 }
 
 function checkEntry (code: string, definition: unknown): CatalogEntry {
-  const name = `defineErrors() entry "${code}"`
-  if (!isIdentifier(code)) throw new TypeError(`${name}: a code is lower-case letters, digits and underscores, starting with a letter, at most 64`)
+  const name = `error-envelope: defineErrors() entry "${code}"`
+  if (!isIdentifier(code)) throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: a code is lower-case letters, digits and underscores, starting with a letter, at most 64`)
   const given = fields(name, definition, ENTRY_KEYS)
   const status = given.status
-  if (!isErrorStatus(status)) throw new TypeError(`${name}: status must be an integer from 400 to 599, instead got ${describe(status)}`)
+  if (!isErrorStatus(status)) throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: status must be an integer from 400 to 599, instead got ${describe(status)}`)
   const message = given.message
-  if (typeof message !== 'string' || message === '') throw new TypeError(`${name}: message must be a non-empty string, instead got ${describe(message)}`)
+  if (typeof message !== 'string' || message === '') throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: message must be a non-empty string, instead got ${describe(message)}`)
   for (const [, placeholder] of message.matchAll(PLACEHOLDER)) {
-    if (!NAME.test(placeholder)) throw new TypeError(`${name}: the placeholder {${placeholder}} of its message is not a name (letters, digits and underscores)`)
+    if (!NAME.test(placeholder)) throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: the placeholder {${placeholder}} of its message is not a name (letters, digits and underscores)`)
   }
-  if (given.type !== undefined && !isIdentifier(given.type)) throw new TypeError(`${name}: type must be lower-case letters, digits and underscores, instead got ${describe(given.type)}`)
+  if (given.type !== undefined && !isIdentifier(given.type)) throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: type must be lower-case letters, digits and underscores, instead got ${describe(given.type)}`)
   const entry: CatalogEntry = {
     code,
     status,
@@ -216,13 +219,18 @@ function checkEntry (code: string, definition: unknown): CatalogEntry {
 }
 
 function checkBuiltIn (code: string, definition: unknown, builtIn: CodeEntry): BuiltInDescription {
-  const name = `defineErrors() entry "${code}"`
-  const given = fields(name, definition, BUILT_IN_KEYS, function notForBuiltIn (key) {
-    const own = ENTRY_KEYS.has(key) ? `: its ${key} is the package's own; for another ${key}, give your error a code of its own` : ''
-    return `"${code}" is a built-in code, which an entry may only describe with title, description, fix and its status ${builtIn.status}, instead got the field "${key}"${own}`
+  const name = `error-envelope: defineErrors() entry "${code}"`
+  const only = `"${code}" is a built-in code, which an entry may only describe with title, description, fix and its status ${builtIn.status}`
+  const given = fields(name, definition, ENTRY_KEYS, function unknownForBuiltIn (key) {
+    return `${name}: ${only}, instead got the field "${key}"`
   })
+  // A field other entries have, but whose value a built-in code keeps.
+  const own = Object.keys(given).find((key) => !Object.hasOwn(BUILT_IN_KEYS, key))
+  if (own !== undefined) {
+    throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: ${only}, instead got the field "${own}": its ${own} is the package's own; for another ${own}, give your error a code of its own`)
+  }
   if (given.status !== undefined && given.status !== builtIn.status) {
-    throw new TypeError(`${name}: ${code} is a built-in code of status ${builtIn.status}; describe it, or give your error another code`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: ${code} is a built-in code of status ${builtIn.status}; describe it, or give your error another code`)
   }
   return { title: text(name, 'title', given.title), description: text(name, 'description', given.description), fix: text(name, 'fix', given.fix) }
 }
@@ -234,19 +242,17 @@ function builtInEntry (entry: CodeEntry, described: BuiltInDescription | undefin
   return shown
 }
 
-function fields (name: string, value: unknown, known: ReadonlySet<string>, unknown = function unknownField (key: string): string {
-  return `unknown field "${key}"; known fields: ${[...known].join(', ')}`
+function fields (name: string, value: unknown, known: Readonly<Record<string, true>>, unknown = function unknownField (key: string, names: readonly string[]): string {
+  return `${name}: unknown field "${key}"; known fields: ${names.join(', ')}`
 }): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${name} must be an object, instead got ${describe(value)}`)
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new TypeError(`${name}: ${unknown(key)}`)
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name} must be an object, instead got ${describe(value)}`)
+  checkKnownKeys(value, known, { message: unknown })
   return value as Record<string, unknown>
 }
 
 function text (name: string, field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${name}: ${field} must be a non-empty string, instead got ${describe(value)}`)
+  if (typeof value !== 'string' || value === '') throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `${name}: ${field} must be a non-empty string, instead got ${describe(value)}`)
   return value
 }
 
@@ -255,7 +261,7 @@ function thrower (entry: CatalogEntry): (values?: Record<string, unknown>, optio
     const message = entry.message.replace(PLACEHOLDER, function fill (_all, placeholder: string) {
       const value = values?.[placeholder]
       if (typeof value !== 'string' && typeof value !== 'number') {
-        throw new TypeError(`error "${entry.code}" needs a value for {${placeholder}}, instead got ${describe(value)}`)
+        throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: the catalog error "${entry.code}" needs a value for {${placeholder}}, instead got ${describe(value)}`)
       }
       return String(value)
     })

@@ -1,5 +1,6 @@
 import { catalogEntries, catalogOf, defineErrors, isCatalogError, type CatalogEntry, type ErrorCatalog } from './catalog.js'
 import { describe } from './describe.js'
+import { MisuseError } from './misuse.js'
 
 /** Any catalog made by `defineErrors()` or `combineErrors()`. */
 type AnyCatalog = ErrorCatalog<Record<never, never>>
@@ -35,14 +36,14 @@ export function combineErrors<const Catalogs extends readonly AnyCatalog[]> (...
   for (const [index, catalog] of catalogs.entries()) {
     const entries = catalogEntries(catalog)
     if (entries === undefined) {
-      throw new TypeError(`combineErrors() takes catalogs made by defineErrors(), instead got ${describe(catalog)} (argument ${index + 1})`)
+      throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `error-envelope: combineErrors() takes catalogs made by defineErrors(), instead got ${describe(catalog)} (argument ${index + 1})`)
     }
     for (const entry of entries) {
       // A built-in code as a catalog leaves it adds nothing.
       if (entry.builtIn && sameEntry(entry, plain.get(entry.code) as CatalogEntry)) continue
       const known = chosen.get(entry.code)
       if (known !== undefined && !sameEntry(known, entry)) {
-        throw new TypeError(`combineErrors(): the code "${entry.code}" has two different definitions (argument ${index + 1} and an earlier one); keep one, or give one of the errors another code`)
+        throw new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', `error-envelope: combineErrors(): the code "${entry.code}" has two different definitions (argument ${index + 1} and an earlier one); keep one, or give one of the errors another code`)
       }
       chosen.set(entry.code, entry)
     }

@@ -1,6 +1,7 @@
 import { catalogEntries, defineErrors, type CatalogEntry } from './catalog.js'
 import { isSpreadOfCatalogs, SPREAD_HINT } from './combine-errors.js'
-import { booleanOption, fail, nestedOption } from './option-checks.js'
+import { MisuseError } from './misuse.js'
+import { booleanOption, fail, nestedOption, type KnownKeys } from './option-checks.js'
 
 /**
  * Where the catalog's reference page is served and linked from: `path` on
@@ -40,7 +41,7 @@ export interface DocsSettings extends CodeDocs {
   openapi: boolean
 }
 
-const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title', 'openapi'])
+const DOCS_KEYS: KnownKeys<DocsOptions> = { path: true, publicUrl: true, title: true, openapi: true }
 
 /**
  * Checks the `catalog` and `docs` options. Without `docs` there is no page
@@ -56,7 +57,7 @@ const DOCS_KEYS: ReadonlySet<string> = new Set(['path', 'publicUrl', 'title', 'o
 export function normalizeDocsOptions (catalog: unknown, docs: unknown): { codeDocs: CodeDocs, docs: DocsSettings | undefined } {
   const entries = catalog === undefined ? catalogEntries(defineErrors({})) : catalogEntries(catalog)
   if (entries === undefined) {
-    if (isSpreadOfCatalogs(catalog)) throw new TypeError(`error-envelope option "catalog" must be a catalog made by defineErrors(), instead got catalogs spread into one object; ${SPREAD_HINT}`)
+    if (isSpreadOfCatalogs(catalog)) throw new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `error-envelope option "catalog" must be a catalog made by defineErrors(), instead got catalogs spread into one object; ${SPREAD_HINT}`)
     fail('catalog', 'a catalog made by defineErrors()', catalog)
   }
   const titles = new Map(entries.map((entry) => [entry.code, entry.title]))

@@ -1,6 +1,7 @@
 import { specialCodes } from './codes.js'
 import { ApiError, type ApiErrorOptions, type ErrorHeaders } from './api-error.js'
 import { describe } from './describe.js'
+import { MisuseError } from './misuse.js'
 import { readField } from './safe-read.js'
 
 /**
@@ -65,7 +66,7 @@ export function badRequest (message?: string, options?: ApiErrorOptions): ApiErr
 export function unauthorized (message?: string, options: UnauthorizedOptions = {}): ApiError {
   const { challenge = 'Bearer', ...rest } = options
   if (typeof challenge !== 'string' || challenge.length === 0) {
-    throw new TypeError(`unauthorized option "challenge" must be a non-empty string, instead got ${describe(challenge)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: unauthorized option "challenge" must be a non-empty string, instead got ${describe(challenge)}`)
   }
   return new ApiError(401, message, withHeader(rest, 'www-authenticate', challenge))
 }
@@ -118,7 +119,7 @@ export function methodNotAllowed (message?: string, options: MethodNotAllowedOpt
   const { allow, ...rest } = options
   if (allow === undefined) return new ApiError(405, message, rest)
   if (!Array.isArray(allow) || !allow.every((method) => typeof method === 'string')) {
-    throw new TypeError(`methodNotAllowed option "allow" must be an array of method names, instead got ${describe(allow)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: methodNotAllowed option "allow" must be an array of method names, instead got ${describe(allow)}`)
   }
   return new ApiError(405, message, withHeader(rest, 'allow', allow.join(', ')))
 }
@@ -310,7 +311,7 @@ function withRetryAfter (options: RetryAfterOptions): ApiErrorOptions {
   if (retryAfter === undefined) return rest
   // Beyond MAX_SAFE_INTEGER, String() writes "1e+21", which is no delta-seconds.
   if (typeof retryAfter !== 'number' || !(retryAfter >= 0 && retryAfter <= Number.MAX_SAFE_INTEGER)) {
-    throw new TypeError(`option "retryAfter" must be a number of seconds, instead got ${describe(retryAfter)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: option "retryAfter" must be a number of seconds, instead got ${describe(retryAfter)}`)
   }
   // Retry-After is whole seconds (RFC 9110 10.2.3); never 0, which reads as "now".
   return withHeader(rest, 'retry-after', String(Math.max(1, Math.ceil(retryAfter))))

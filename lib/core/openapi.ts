@@ -1,6 +1,7 @@
 import type { CatalogEntry } from './catalog.js'
 import { codeFor, specialCodes } from './codes.js'
 import type { RequestPart } from './field-path.js'
+import { MisuseError } from './misuse.js'
 import type { CommonSettings } from './options.js'
 import { withContracts } from './openapi-contracts.js'
 import { entryExample, rateLimitExample, shedExamples, validationExample, type ErrorExample } from './openapi-examples.js'
@@ -151,9 +152,9 @@ export function declaredErrors (value: unknown, where: string, settings: OpenApi
   if (Array.isArray(value) && value.every(isCode)) return value as string[]
   const unknown = Array.isArray(value) ? value.find((code) => !isCode(code)) : undefined
   if (typeof unknown === 'string' && settings.codeDocs.entries.every((entry) => entry.builtIn)) {
-    throw new TypeError(`error-envelope: ${option} of ${where} lists "${unknown}", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes`)
+    throw new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', `error-envelope: ${option} of ${where} lists "${unknown}", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes`)
   }
-  throw new TypeError(`error-envelope: ${option} of ${where} must list codes of the catalog (built-in ones included), instead got ${JSON.stringify(value)}`)
+  throw new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', `error-envelope: ${option} of ${where} must list codes of the catalog (built-in ones included), instead got ${JSON.stringify(value)}`)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { booleanOption, fail, nestedOption, objectOption } from './option-checks.js'
+import { booleanOption, checkKnownKeys, fail, nestedOption, objectOption, type KnownKeys } from './option-checks.js'
 import { defaultHeaderNames, refusedHeaderNames } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { formatOption, type ErrorFormat } from './problem.js'
@@ -105,12 +105,14 @@ export const defaultClientErrorLevel: LogLevel = 'info'
 export const defaultServerErrorLevel: LogLevel = 'error'
 
 /** The names of the common options, in the order the README lists them. */
-export const COMMON_OPTIONS: readonly string[] = Object.freeze(['exposeServerErrors', 'errorHeaders', 'requestId', 'logLevels', 'validation', 'mapError', 'notFound', 'format', 'catalog', 'docs', 'telemetry'])
+export const COMMON_OPTIONS = Object.freeze({
+  exposeServerErrors: true, errorHeaders: true, requestId: true, logLevels: true, validation: true, mapError: true, notFound: true, format: true, catalog: true, docs: true, telemetry: true
+} satisfies KnownKeys<CommonOptions>)
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const REQUEST_ID_KEYS = new Set(['header', 'trustIncoming', 'generate', 'fromTraceparent'])
-const LOG_LEVEL_KEYS = new Set(['clientError', 'serverError'])
+const REQUEST_ID_KEYS: KnownKeys<RequestIdOptions> = { header: true, trustIncoming: true, generate: true, fromTraceparent: true }
+const LOG_LEVEL_KEYS: KnownKeys<NonNullable<CommonOptions['logLevels']>> = { clientError: true, serverError: true }
 
 /**
  * Checks an adapter's options object: an object (or nothing), whose every key
@@ -119,17 +121,13 @@ const LOG_LEVEL_KEYS = new Set(['clientError', 'serverError'])
  *
  * @example
  * ```ts
- * checkedOptions({ exposeErrors: true }, ['exposeServerErrors'])
- * // TypeError: error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors
+ * checkedOptions({ exposeErrors: true }, { exposeServerErrors: true })
+ * // MisuseError ERR_ENVELOPE_UNKNOWN_OPTION: error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors
  * ```
  */
-export function checkedOptions (options: unknown, known: readonly string[], ignored: readonly string[] = []): Record<string, unknown> {
+export function checkedOptions (options: unknown, known: Readonly<Record<string, true>>, ignored: readonly string[] = []): Record<string, unknown> {
   const given = objectOption('options', options ?? {})
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key) && !ignored.includes(key)) {
-      throw new TypeError(`error-envelope does not know the option "${key}"; known options: ${known.join(', ')}`)
-    }
-  }
+  checkKnownKeys(given, known, { ignored })
   return given
 }
 

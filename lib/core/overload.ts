@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import type { ApiError } from './api-error.js'
 import { serviceUnavailable } from './helpers.js'
-import { fail, nestedOption } from './option-checks.js'
+import { fail, nestedOption, type KnownKeys } from './option-checks.js'
 
 /**
  * The limits past which a server sheds requests with a 503
@@ -39,7 +39,9 @@ export interface UnderPressureSettings {
 }
 
 /** The options both adapters take; the Fastify plugin passes a few more to `@fastify/under-pressure`. */
-export const UNDER_PRESSURE_KEYS: readonly string[] = Object.freeze(['maxEventLoopDelay', 'maxHeapUsedBytes', 'maxRssBytes', 'maxEventLoopUtilization', 'retryAfter', 'sampleInterval'])
+export const UNDER_PRESSURE_KEYS = Object.freeze({
+  maxEventLoopDelay: true, maxHeapUsedBytes: true, maxRssBytes: true, maxEventLoopUtilization: true, retryAfter: true, sampleInterval: true
+} satisfies KnownKeys<UnderPressureOptions>)
 
 /**
  * Checks the `underPressure` option: `false` (the default) or the limits.
@@ -50,9 +52,9 @@ export const UNDER_PRESSURE_KEYS: readonly string[] = Object.freeze(['maxEventLo
  * // TypeError: error-envelope option "underPressure.maxEventLoopDelay" must be a number of 0 or more, instead got -1
  * ```
  */
-export function normalizeUnderPressureOptions (options: unknown, known: readonly string[]): UnderPressureSettings | false {
+export function normalizeUnderPressureOptions (options: unknown, known: KnownKeys<UnderPressureOptions>): UnderPressureSettings | false {
   if (options === undefined || options === false) return false
-  const given = nestedOption('underPressure', options, new Set(known))
+  const given = nestedOption('underPressure', options, known)
   const limit = function limit (name: keyof UnderPressureOptions, fallback: number): number {
     const value = given[name] ?? fallback
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(`underPressure.${name}`, 'a number of 0 or more', value)

@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module'
+import { MisuseError } from './misuse.js'
 
 /**
  * The error of a missing optional peer: a package that only one option (or
- * one framework) needs, which the app did not install.
+ * one framework) needs, which the app did not install. A `MisuseError` of
+ * code `ERR_ENVELOPE_PEER_MISSING`.
  *
  * @example
  * ```ts
@@ -10,14 +12,12 @@ import { createRequire } from 'node:module'
  * // 'error-envelope: the rateLimit option needs express-rate-limit, which is not installed: npm install express-rate-limit'
  * ```
  */
-export class PeerMissingError extends Error {
-  readonly code = 'ERR_ENVELOPE_PEER_MISSING'
+export class PeerMissingError extends MisuseError {
   /** The package to install. */
   readonly peer: string
 
   constructor (peer: string, user: string, hint = '') {
-    super(`error-envelope: ${user} needs ${peer}, which is not installed: npm install ${peer}${hint}`)
-    this.name = 'PeerMissingError'
+    super('ERR_ENVELOPE_PEER_MISSING', `error-envelope: ${user} needs ${peer}, which is not installed: npm install ${peer}${hint}`)
     this.peer = peer
   }
 }

@@ -29,6 +29,7 @@ export {
   type UnauthorizedOptions
 } from './helpers.js'
 export { errorForLog, type LoggedError } from './log-error.js'
+export { MisuseError, type MisuseCode } from './misuse.js'
 export { defaultErrorHeaders, normalizeError, refusedErrorHeaders, type NormalizeSettings } from './normalize.js'
 export { STANDARD_METHODS, type NotFoundOptions } from './unrouted.js'
 export type { UnderPressureOptions } from './overload.js'

@@ -1,5 +1,5 @@
 import { parse } from '@lukeed/ms'
-import { booleanOption, fail, objectOption } from './option-checks.js'
+import { booleanOption, fail, nestedOption, type KnownKeys } from './option-checks.js'
 
 /**
  * Which rate-limit response headers are sent: `legacy` (`X-RateLimit-*`),
@@ -111,8 +111,8 @@ export const defaultNameSpace = 'fastify-rate-limit-'
 export const defaultStoreTimeout = 100
 export const defaultOnStoreError = 'open'
 
-const KNOWN = ['max', 'timeWindow', 'ban', 'keyGenerator', 'headers', 'redis', 'nameSpace', 'storeTimeout', 'onStoreError', 'global']
-const ROUTE_KNOWN = ['max', 'timeWindow', 'ban', 'keyGenerator']
+const ROUTE_KNOWN: KnownKeys<Pick<RateLimitOptions, keyof LimitSettings>> = { max: true, timeWindow: true, ban: true, keyGenerator: true }
+const KNOWN: KnownKeys<RateLimitOptions> = { ...ROUTE_KNOWN, headers: true, redis: true, nameSpace: true, storeTimeout: true, onStoreError: true, global: true }
 const HEADERS = ['legacy', 'draft', 'both']
 const ON_STORE_ERROR = ['open', 'closed']
 
@@ -129,7 +129,7 @@ const ON_STORE_ERROR = ['open', 'closed']
  */
 export function normalizeRateLimitOptions (options: unknown, nameSpace = defaultNameSpace): RateLimitSettings | false {
   if (options === undefined || options === false) return false
-  const given = knownFields('rateLimit', options, KNOWN)
+  const given = nestedOption('rateLimit', options, KNOWN)
   const redis = given.redis
   if (redis !== undefined && typeof (redis as Partial<RateLimitRedis> | null)?.defineCommand !== 'function') {
     fail('rateLimit.redis', 'an ioredis client', redis)
@@ -158,17 +158,7 @@ export function normalizeRateLimitOptions (options: unknown, nameSpace = default
 export function normalizeRouteRateLimit (config: unknown, route: string, global: LimitSettings): LimitSettings {
   const name = `config.rateLimit of ${route}`
   if (typeof config !== 'object' || config === null || Array.isArray(config)) fail(name, 'an object or false', config)
-  return limitFields(name, knownFields(name, config, ROUTE_KNOWN), global)
-}
-
-function knownFields (name: string, value: unknown, known: readonly string[]): Record<string, unknown> {
-  const given = objectOption(name, value)
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`error-envelope does not know the option "${name}.${key}"; known options: ${known.join(', ')}`)
-    }
-  }
-  return given
+  return limitFields(name, nestedOption(name, config, ROUTE_KNOWN), global)
 }
 
 function limitFields (name: string, given: Record<string, unknown>, fallback: LimitSettings): LimitSettings {

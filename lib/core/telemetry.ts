@@ -2,7 +2,7 @@ import type { CodeDocs } from './docs-options.js'
 import type { NormalizedError } from './envelope.js'
 import { codeFor } from './codes.js'
 import { errorForLog } from './log-error.js'
-import { booleanOption, nestedOption } from './option-checks.js'
+import { booleanOption, nestedOption, type KnownKeys } from './option-checks.js'
 import { readField } from './safe-read.js'
 import { countErrorAnswer, errorCounter, type MetricsApi } from './telemetry-metric.js'
 
@@ -85,7 +85,7 @@ export interface OtelApi extends MetricsApi {
   SpanStatusCode: { ERROR: number }
 }
 
-const TELEMETRY_KEYS: ReadonlySet<string> = new Set(['spans', 'metrics', 'logs'])
+const TELEMETRY_KEYS: KnownKeys<TelemetryOptions> = { spans: true, metrics: true, logs: true }
 
 /**
  * The `error.type` of codes outside the code table and the catalog

@@ -3,7 +3,7 @@ import { clip } from './clip.js'
 import { codeFor } from './codes.js'
 import type { NormalizedError } from './envelope.js'
 import { fromEntry, MAX_MESSAGE_LENGTH } from './normalize.js'
-import { fail, nestedOption } from './option-checks.js'
+import { fail, nestedOption, type KnownKeys } from './option-checks.js'
 
 /**
  * How the 404 to a request no route took reads: its `code` (default
@@ -31,7 +31,7 @@ export interface NotFoundSettings {
   message: ((method: string, path: string) => string) | undefined
 }
 
-const NOT_FOUND_KEYS: ReadonlySet<string> = new Set(['code', 'message'])
+const NOT_FOUND_KEYS: KnownKeys<NotFoundOptions> = { code: true, message: true }
 const defaultNotFound: NotFoundSettings = Object.freeze({ code: codeFor(404).code, message: undefined })
 
 /**

@@ -5,9 +5,7 @@ import type { CollectedErrors } from './collect-errors.js'
 import type { NormalizedError } from './envelope.js'
 import { clip } from './clip.js'
 import type { RequestPart } from './field-path.js'
-import { fail, nestedOption, objectOption } from './option-checks.js'
-
-const VALIDATION_KEYS: ReadonlySet<string> = new Set(['maxDetails', 'status'])
+import { checkKnownKeys, fail, nestedOption, objectOption, type KnownKeys } from './option-checks.js'
 import { readField } from './safe-read.js'
 
 // A body answered 400 rather than 422: the same code, as a request error.
@@ -71,6 +69,8 @@ export const defaultValidationStatus: Readonly<Record<RequestPart, ValidationSta
   headers: 400
 })
 const PARTS = Object.keys(defaultValidationStatus) as RequestPart[]
+const VALIDATION_KEYS: KnownKeys<ValidationOptions> = { maxDetails: true, status: true }
+const PART_KEYS: KnownKeys<Record<RequestPart, ValidationStatus>> = { body: true, querystring: true, params: true, headers: true }
 
 /**
  * Checks the `validation` option and fills in its defaults.
@@ -91,8 +91,8 @@ export function normalizeValidationOptions (options: unknown): ValidationSetting
     for (const part of PARTS) status[part] = given.status
   } else if (given.status !== undefined) {
     const perPart = objectOption('validation.status', given.status)
+    checkKnownKeys(perPart, PART_KEYS, { owner: 'validation.status' })
     for (const key of Object.keys(perPart)) {
-      if (!PARTS.includes(key as RequestPart)) fail('validation.status', `keyed by ${PARTS.join(', ')}`, key)
       const value = perPart[key]
       if (value !== 400 && value !== 422) fail(`validation.status.${key}`, '400 or 422', value)
       status[key as RequestPart] = value

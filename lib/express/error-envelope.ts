@@ -188,7 +188,7 @@ export function errorEnvelope (options: ExpressEnvelopeOptions = {}): ExpressEnv
     // The middleware only checks; the types say what it let through.
     validate: (schemas, validateOptions) => validateMiddleware(settings, schemas, validateOptions) as ValidateMiddleware<any>,
     rateLimit: function envelopeRouteRateLimit (limit = {}) {
-      if (limits === undefined) throw new TypeError('error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
+      if (limits === undefined) throw new MisuseError('ERR_ENVELOPE_RATE_LIMIT_UNCOUNTED', 'error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()')
       return routeRateLimit(limits, limit)
     },
     openApi: (document) => documentExpressErrors(document, settings),

@@ -1,5 +1,6 @@
 import { describe } from '../core/describe.js'
 import type { RequestPart } from '../core/field-path.js'
+import { MisuseError } from '../core/misuse.js'
 import { declaredErrors, isDocumentObject, withErrorResponses, type OpenApiDocument } from '../core/openapi.js'
 import type { ExpressSettings } from './options.js'
 
@@ -35,14 +36,14 @@ const PARAMETER_PARTS: ReadonlyMap<unknown, RequestPart> = new Map([['path', 'pa
 export function documentExpressErrors<D extends object> (document: D, settings: ExpressSettings): D {
   const given = document as OpenApiDocument
   if (!isDocumentObject(given) || !isDocumentObject(given.paths) || typeof given.openapi !== 'string' || !given.openapi.startsWith('3.')) {
-    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got ${describe(document)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', `error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got ${describe(document)}`)
   }
   checkComponents(given.components)
   let copy: OpenApiDocument
   try {
     copy = structuredClone(given)
   } catch (error) {
-    throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${error instanceof Error ? error.message : String(error)}`)
+    throw new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', `error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: ${error instanceof Error ? error.message : String(error)}`)
   }
   const globalLimit = settings.rateLimit !== false && settings.rateLimit.global
   return withErrorResponses(copy, function operationFacts (path, method, operation, item) {
@@ -65,7 +66,7 @@ function checkComponents (components: unknown): void {
 }
 
 function refuseMember (where: string, value: unknown): never {
-  throw new TypeError(`error-envelope: openApi() takes an OpenAPI 3 document whose ${where} is an object, instead got ${describe(value)}`)
+  throw new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', `error-envelope: openApi() takes an OpenAPI 3 document whose ${where} is an object, instead got ${describe(value)}`)
 }
 
 // The parts of the request an operation declares: its body, and its

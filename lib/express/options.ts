@@ -1,5 +1,5 @@
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
-import { booleanOption, fail } from '../core/option-checks.js'
+import { booleanOption, fail, type KnownKeys } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
@@ -55,7 +55,7 @@ export interface ExpressSettings extends CommonSettings {
   strictBody: boolean
 }
 
-const KNOWN = [...COMMON_OPTIONS, 'logger', 'rateLimit', 'underPressure', 'strictBody']
+const KNOWN: KnownKeys<ExpressEnvelopeOptions> = { ...COMMON_OPTIONS, logger: true, rateLimit: true, underPressure: true, strictBody: true }
 
 /**
  * Checks the adapter's options once, when `errorEnvelope()` is called, and

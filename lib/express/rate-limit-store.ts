@@ -1,5 +1,6 @@
 import type { RateLimitRedis } from '../core/rate-limit-options.js'
 import { deadlineCall, type StoreHealth } from '../core/store-health.js'
+import { MisuseError } from '../core/misuse.js'
 
 /**
  * A store as `express-rate-limit` (v8) calls it: the part of its `Store`
@@ -45,7 +46,7 @@ export type RedisStoreClass = new (options: { sendCommand: (command: string, ...
  * ```
  */
 export function deadlineRedisStore (RedisStore: RedisStoreClass, redis: RateLimitRedis, prefix: string, health: StoreHealth): CountingStore {
-  if (typeof redis.call !== 'function') throw new TypeError('error-envelope option "rateLimit.redis" must be an ioredis client (with call()) on Express')
+  if (typeof redis.call !== 'function') throw new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "rateLimit.redis" must be an ioredis client (with call()) on Express')
   const call = redis.call.bind(redis)
   function fresh (): CountingStore {
     return new RedisStore({ sendCommand: async (command: string, ...args: string[]) => await call(command, ...args), prefix })

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { unsupportedMediaType } from '../core/helpers.js'
 import { compileCached, defaultAjv, runValidator, strictBodyAjv, validationFailure, type AjvLike } from '../core/validate.js'
+import { MisuseError } from '../core/misuse.js'
 import type { RequestPart } from '../core/validation.js'
 import type { ValidatorLike } from '../core/collect-errors.js'
 import type { ExpressSettings } from './options.js'
@@ -50,10 +51,10 @@ interface CompiledPart { key: keyof RequestSchemas, part: RequestPart, schema: o
  */
 export function validateMiddleware (settings: ExpressSettings, schemas: RequestSchemas, options: ValidateMiddlewareOptions = {}): Middleware {
   if (typeof schemas !== 'object' || schemas === null) {
-    throw new TypeError('error-envelope: validate() takes an object of schemas: { body, query, params, headers }')
+    throw new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope: validate() takes an object of schemas: { body, query, params, headers }')
   }
   for (const key of Object.keys(schemas)) {
-    if (!KNOWN.has(key as keyof RequestSchemas)) throw new TypeError(`error-envelope: validate() does not know the part "${key}"; known parts: body, query, params, headers`)
+    if (!KNOWN.has(key as keyof RequestSchemas)) throw new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', `error-envelope: validate() does not know the part "${key}"; known parts: body, query, params, headers`)
   }
   const parts: CompiledPart[] = []
   for (const [key, part] of PARTS) {
@@ -64,7 +65,7 @@ export function validateMiddleware (settings: ExpressSettings, schemas: RequestS
     try {
       check = compileCached(ajv, schema)
     } catch (error) {
-      throw new TypeError(`error-envelope: the ${key} schema given to validate() does not compile: ${(error as Error).message}`)
+      throw new MisuseError('ERR_ENVELOPE_INVALID_SCHEMA', `error-envelope: the ${key} schema given to validate() does not compile: ${(error as Error).message}`)
     }
     parts.push({ key, part, schema, check, ajv })
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { MisuseError } from '../core/misuse.js'
 import { safeLog } from '../core/safe-log.js'
 
 const kRegistered = Symbol.for('error-envelope.registered')
@@ -11,13 +12,13 @@ const kRegistered = Symbol.for('error-envelope.registered')
  * @example
  * ```ts
  * await app.register(errorEnvelope)
- * await app.register(errorEnvelope) // Error: error-envelope is registered twice on this server; ...
+ * await app.register(errorEnvelope) // MisuseError ERR_ENVELOPE_REGISTERED_TWICE: error-envelope is registered twice on this server; ...
  * ```
  */
 export function refuseSecondRegistration (fastify: FastifyInstance): void {
   const instance = fastify as FastifyInstance & { [kRegistered]?: true }
   if (instance[kRegistered] === true) {
-    throw new Error('error-envelope is registered twice on this server; register it once, at the root, before the routes')
+    throw new MisuseError('ERR_ENVELOPE_REGISTERED_TWICE', 'error-envelope is registered twice on this server; register it once, at the root, before the routes')
   }
   instance[kRegistered] = true
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { fail } from '../core/option-checks.js'
-import { MisuseError } from '../core/misuse.js'
+import { fail, type KnownKeys } from '../core/option-checks.js'
 import { readField } from '../core/safe-read.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
+import { MisuseError } from '../core/misuse.js'
 import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
 
@@ -56,8 +56,9 @@ export const STRICT_BODY_ON_PLUGIN = 'error-envelope: "strictBody" is an option 
 
 // What @fastify/under-pressure takes besides the limits, passed on as given.
 const PASSED_TO_UNDER_PRESSURE = ['healthCheck', 'healthCheckInterval', 'exposeStatusRoute']
+const FASTIFY_UNDER_PRESSURE_KEYS: KnownKeys<FastifyUnderPressureOptions> = { ...UNDER_PRESSURE_KEYS, healthCheck: true, healthCheckInterval: true, exposeStatusRoute: true }
 
-const KNOWN = [...COMMON_OPTIONS, 'rateLimit', 'underPressure']
+const KNOWN: KnownKeys<ErrorEnvelopeOptions> = { ...COMMON_OPTIONS, rateLimit: true, underPressure: true }
 // Options Fastify itself passes to every plugin it registers.
 export const REGISTER_OPTIONS: readonly string[] = Object.freeze(['prefix', 'logLevel', 'logSerializers'])
 
@@ -88,7 +89,7 @@ function isStatusRouteObject (value: unknown): boolean {
 }
 
 function underPressureOption (value: unknown): Settings['underPressure'] {
-  const limits = normalizeUnderPressureOptions(value, [...UNDER_PRESSURE_KEYS, ...PASSED_TO_UNDER_PRESSURE])
+  const limits = normalizeUnderPressureOptions(value, FASTIFY_UNDER_PRESSURE_KEYS)
   if (limits === false) return false
   const given = value as Record<string, unknown>
   const passed: Record<string, unknown> = {}
@@ -105,7 +106,7 @@ function underPressureOption (value: unknown): Settings['underPressure'] {
   // @fastify/under-pressure runs an external check only on an interval or
   // when its status route is asked.
   if (passed.healthCheck !== undefined && interval === undefined && (route === undefined || route === false)) {
-    throw new TypeError('error-envelope option "underPressure.healthCheck" needs "underPressure.healthCheckInterval" or "underPressure.exposeStatusRoute": @fastify/under-pressure runs the check on that interval or when the status route is asked')
+    throw new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "underPressure.healthCheck" needs "underPressure.healthCheckInterval" or "underPressure.exposeStatusRoute": @fastify/under-pressure runs the check on that interval or when the status route is asked')
   }
   return { ...limits, passed }
 }

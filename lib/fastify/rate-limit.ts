@@ -79,7 +79,7 @@ function refuseUncountedRouteLimits (fastify: FastifyInstance): void {
   fastify.addHook('onRoute', function refuseUncountedRouteLimit (this: FastifyInstance, route: RouteOptions) {
     const config = route.config?.rateLimit
     if (config === undefined || config === false || this.hasDecorator('rateLimit')) return
-    throw new TypeError(`error-envelope: config.rateLimit of ${String(route.method)} ${route.url} would not be counted, since the plugin's rateLimit option is not given: register it with rateLimit: { global: false } to limit only the routes that set config.rateLimit, or rateLimit: {} to limit every route`)
+    throw new MisuseError('ERR_ENVELOPE_RATE_LIMIT_UNCOUNTED', `error-envelope: config.rateLimit of ${String(route.method)} ${route.url} would not be counted, since the plugin's rateLimit option is not given: register it with rateLimit: { global: false } to limit only the routes that set config.rateLimit, or rateLimit: {} to limit every route`)
   })
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Settings } from './options.js'
 import { resolveRequestId } from '../core/request-id.js'
+import { MisuseError } from '../core/misuse.js'
 import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { CommonSettings } from '../core/options.js'
 import type { IncomingMessage } from 'node:http'
@@ -32,7 +33,8 @@ export function installRequestId (fastify: FastifyInstance, settings: Settings):
   // any value a client sends would reach the header, the body and the logs.
   const unchecked = fastify.initialConfig.requestIdHeader as unknown
   if (unchecked !== false && unchecked !== undefined && unchecked !== '') {
-    throw new TypeError(
+    throw new MisuseError(
+      'ERR_ENVELOPE_INVALID_OPTION',
       `error-envelope cannot check the ids that Fastify's requestIdHeader option (${JSON.stringify(unchecked)}) accepts: ` +
       'remove it from the Fastify options; error-envelope reads x-request-id itself, and its requestId.header option names another header'
     )

@@ -11,6 +11,7 @@ import { loadTelemetry } from '../core/telemetry.js'
 import { loadPeer } from '../core/peer.js'
 import { booleanOption, objectOption } from '../core/option-checks.js'
 import { strictBodyValidator } from './strict-body.js'
+import { MisuseError } from '../core/misuse.js'
 
 /**
  * The Fastify constructor options this package sets, which only the
@@ -126,7 +127,7 @@ function envelopeLogController (): LogController {
  */
 export function logControllerClass (from: object = loadFastify()): new (options: { requestIdLogLabel: string }) => LogController {
   const Base = (from as { LogController?: typeof LogController }).LogController
-  if (typeof Base !== 'function') throw new Error(OLD_FASTIFY)
+  if (typeof Base !== 'function') throw new MisuseError('ERR_ENVELOPE_PEER_UNSUPPORTED', OLD_FASTIFY)
   return class EnvelopeLogController extends Base {
     #server: unknown = undefined
     #disabled: unknown = false

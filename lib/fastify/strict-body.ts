@@ -45,7 +45,7 @@ export function strictBodyValidator (): ValidatorFactory {
       if (definition.httpPart === 'headers') {
         const name = capitalizedName(definition.schema, 0)
         if (name !== undefined) {
-          throw new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `error-envelope: with strictBody, write the header names of a headers schema in lower case, as requests carry them: "${name}" of ${String(definition.method)} ${String(definition.url)}`)
+          throw new MisuseError('ERR_ENVELOPE_INVALID_SCHEMA', `error-envelope: with strictBody, write the header names of a headers schema in lower case, as requests carry them: "${name}" of ${String(definition.method)} ${String(definition.url)}`)
         }
       }
       return coercing(definition)

@@ -277,8 +277,8 @@ t.test('more ways to be wrong: an empty body, a dead doc link, a bad one, a 429 
 t.test('a silent server is not an unreachable one: its checks fail on the timeout', async (t) => {
   const url = await serve(t, () => {})
   t.match(await check(url, { only: ['EE01'], timeout: 200 }), { ok: false, results: [{ id: 'EE01', status: 'fail', reason: 'no answer within 200 ms, expected 404' }] })
-  t.throws(() => checkSync(123), { name: 'TypeError', message: 'error-envelope option "url" must be an http or https URL, instead got 123' })
-  t.throws(() => checkSync(url, { bodyPath: 5 }), { name: 'TypeError', message: /^error-envelope option "bodyPath" must be a path starting with \/, after a method if not POST/ })
+  t.throws(() => checkSync(123), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_OPTION', message: 'error-envelope option "url" must be an http or https URL, instead got 123' })
+  t.throws(() => checkSync(url, { bodyPath: 5 }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_OPTION', message: /^error-envelope option "bodyPath" must be a path starting with \/, after a method if not POST/ })
 })
 
 t.test('a reason names where the body breaks the contract', async (t) => {

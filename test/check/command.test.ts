@@ -8,6 +8,7 @@ import { formatReport } from '../../check.js'
 import { checkSettings } from '../../lib/check/options.js'
 import { openApiHints } from '../../lib/check/openapi-hints.js'
 import { probe } from '../../lib/check/probe.js'
+import type { MisuseCode } from '../../lib/core/misuse.js'
 
 // The command's flags, output formats and exit codes, run in this process;
 // and the options' misuse errors.
@@ -133,21 +134,22 @@ function formatId (id: string): string {
 
 t.test('a wrong option throws a TypeError that names it and quotes the value', async (t) => {
   const url = 'http://127.0.0.1:3000'
-  const cases: Array<[unknown, unknown, string]> = [
-    [url, null, 'error-envelope option "options" must be an object, instead got null'],
-    [url, { timeOut: 5 }, 'error-envelope option "timeOut" must be one of the known options'],
-    [url, { timeout: 0 }, 'error-envelope option "timeout" must be a positive integer, instead got 0'],
-    [url, { only: 'EE01' }, 'error-envelope option "only" must be an array of check ids, instead got "EE01"'],
-    [url, { headers: [] }, 'error-envelope option "headers" must be an object of header names and string values, instead got an array'],
-    [url, { headers: { 'x a': 'b' } }, 'error-envelope option "headers.x a" must be a string under a valid header name, instead got "b"'],
-    [url, { headers: { a: 1 } }, 'error-envelope option "headers.a" must be a string under a valid header name, instead got 1'],
-    [url, { bodyPath: 'POST' }, 'error-envelope option "bodyPath" must be a path starting with /'],
-    [url, { openapi: { paths: [] } }, 'error-envelope option "openapi" must be an OpenAPI document with paths, instead got an object'],
-    [url, { openapi: null }, 'error-envelope option "openapi" must be an OpenAPI document with paths, instead got null'],
-    ['ftp://example.com', {}, 'error-envelope option "url" must be an http or https URL, instead got "ftp://example.com"']
+  const cases: Array<[unknown, unknown, MisuseCode, string]> = [
+    [url, null, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "options" must be an object, instead got null'],
+    [url, { timeOut: 5 }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "timeOut"; known options: path, openapi, bodyPath, rateLimitPath, rateLimitTries, crashPath, maxBody, timeout, maxRead, headers, only, skip'],
+    [url, { toString: 5 }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "toString"; known options: path, openapi'],
+    [url, { timeout: 0 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "timeout" must be a positive integer, instead got 0'],
+    [url, { only: 'EE01' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "only" must be an array of check ids, instead got "EE01"'],
+    [url, { headers: [] }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "headers" must be an object of header names and string values, instead got an array'],
+    [url, { headers: { 'x a': 'b' } }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "headers.x a" must be a string under a valid header name, instead got "b"'],
+    [url, { headers: { a: 1 } }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "headers.a" must be a string under a valid header name, instead got 1'],
+    [url, { bodyPath: 'POST' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "bodyPath" must be a path starting with /'],
+    [url, { openapi: { paths: [] } }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "openapi" must be an OpenAPI document with paths, instead got an object'],
+    [url, { openapi: null }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "openapi" must be an OpenAPI document with paths, instead got null'],
+    ['ftp://example.com', {}, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "url" must be an http or https URL, instead got "ftp://example.com"']
   ]
-  for (const [given, options, message] of cases) {
-    t.throws(() => checkSettings(given, options as never), { name: 'TypeError', message: new RegExp('^' + message.replace(/[.*+?^$()|[\]\\]/g, '\\$&')) })
+  for (const [given, options, code, message] of cases) {
+    t.throws(() => checkSettings(given, options as never), { name: 'TypeError', code, message: new RegExp('^' + message.replace(/[.*+?^$()|[\]\\]/g, '\\$&')) })
   }
   t.match(checkSettings(url, { bodyPath: 'patch /w/1', maxBody: 10 }), { body: { method: 'PATCH', path: '/w/1' }, maxBody: 10, probe: { timeout: 5000, maxRead: 65536, headers: {} }, rateLimitTries: 100 })
 })

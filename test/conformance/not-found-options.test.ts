@@ -4,6 +4,7 @@ import { contractErrors } from '../helper.js'
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 import { adapters, type Route } from './adapters.js'
+import { MisuseError, type MisuseCode } from '../../lib/core/misuse.js'
 
 // The 404 to a request no route took, as an API wants it to read: its own
 // code, and a message that can point at the docs.
@@ -46,19 +47,19 @@ for (const adapter of adapters) {
   })
 }
 
-const wrong: Array<[unknown, string]> = [
-  ['Not Found', 'error-envelope option "notFound" must be an object, instead got "Not Found"'],
-  [{ code: 'Route Missing' }, 'error-envelope option "notFound.code" must be a code of lower-case letters, digits and underscores, instead got "Route Missing"'],
-  [{ message: '' }, 'error-envelope option "notFound.message" must be a non-empty string or a function, instead got ""'],
-  [{ message: 404 }, 'error-envelope option "notFound.message" must be a non-empty string or a function, instead got 404'],
-  [{ status: 410 }, 'error-envelope does not know the option "notFound.status"; known options of notFound: code, message']
+const wrong: Array<[unknown, MisuseCode, string]> = [
+  ['Not Found', 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "notFound" must be an object, instead got "Not Found"'],
+  [{ code: 'Route Missing' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "notFound.code" must be a code of lower-case letters, digits and underscores, instead got "Route Missing"'],
+  [{ message: '' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "notFound.message" must be a non-empty string or a function, instead got ""'],
+  [{ message: 404 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "notFound.message" must be a non-empty string or a function, instead got 404'],
+  [{ status: 410 }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "notFound.status"; known options of notFound: code, message']
 ]
 
-for (const [notFound, message] of wrong) {
+for (const [notFound, code, message] of wrong) {
   t.test(`refuses notFound: ${JSON.stringify(notFound)} at setup on both adapters`, async (t) => {
     const app = Fastify()
     t.teardown(() => app.close())
-    await t.rejects(app.register(errorEnvelope, { notFound: notFound as never }).ready(), new TypeError(message))
-    t.throws(() => expressEnvelope({ notFound: notFound as never }), new TypeError(message))
+    await t.rejects(app.register(errorEnvelope, { notFound: notFound as never }).ready(), new MisuseError(code, message))
+    t.throws(() => expressEnvelope({ notFound: notFound as never }), new MisuseError(code, message))
   })
 }

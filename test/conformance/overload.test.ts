@@ -6,6 +6,7 @@ import { contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 import { envelopeAdapters, type Route } from './adapters.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // A server past its limits sheds requests with the envelope, before their
 // route runs, and serves again once the load is gone.
@@ -85,16 +86,16 @@ for (const [underPressure, message] of wrong) {
   t.test(`refuses underPressure: ${JSON.stringify(underPressure)} at setup on both adapters`, async (t) => {
     const app = Fastify()
     t.teardown(() => app.close())
-    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new TypeError(message))
-    t.throws(() => expressEnvelope({ underPressure: underPressure as never }), new TypeError(message))
+    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
+    t.throws(() => expressEnvelope({ underPressure: underPressure as never }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
   })
 }
 
 t.test('refuses the options only @fastify/under-pressure has, on Express, and a healthCheck that is no function', async (t) => {
-  t.throws(() => expressEnvelope({ underPressure: { healthCheck: async () => true } as never }), new TypeError('error-envelope does not know the option "underPressure.healthCheck"; known options of underPressure: maxEventLoopDelay, maxHeapUsedBytes, maxRssBytes, maxEventLoopUtilization, retryAfter, sampleInterval'))
+  t.throws(() => expressEnvelope({ underPressure: { healthCheck: async () => true } as never }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "underPressure.healthCheck"; known options of underPressure: maxEventLoopDelay, maxHeapUsedBytes, maxRssBytes, maxEventLoopUtilization, retryAfter, sampleInterval'))
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(app.register(errorEnvelope, { underPressure: { healthCheck: true as never } }).ready(), new TypeError('error-envelope option "underPressure.healthCheck" must be a function, instead got true'))
+  await t.rejects(app.register(errorEnvelope, { underPressure: { healthCheck: true as never } }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "underPressure.healthCheck" must be a function, instead got true'))
 })
 
 t.test('fastify: checks the options passed on to @fastify/under-pressure at registration, naming each', async (t) => {
@@ -113,7 +114,7 @@ t.test('fastify: checks the options passed on to @fastify/under-pressure at regi
   for (const [underPressure, message] of refused) {
     const app = Fastify()
     t.teardown(() => app.close())
-    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new TypeError(message), JSON.stringify(underPressure))
+    await t.rejects(app.register(errorEnvelope, { underPressure: underPressure as never }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message), JSON.stringify(underPressure))
   }
   // What @fastify/under-pressure accepts is accepted.
   for (const underPressure of [{ exposeStatusRoute: true }, { exposeStatusRoute: { url: '/health', routeOpts: { logLevel: 'warn' } } }, { healthCheck: async () => true, healthCheckInterval: 60_000 }]) {

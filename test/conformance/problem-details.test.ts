@@ -5,6 +5,7 @@ import { contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope, { badRequest, notFound, serverOptions } from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
 import { envelopeAdapters, type Route } from './adapters.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // Problem details (RFC 9457) beside the envelope: one failure, the same
 // answer in either format; the Accept header decides with `negotiate`.
@@ -207,9 +208,9 @@ t.test('refuses a format it does not know, at setup, on both adapters', async (t
   const message = 'error-envelope option "format" must be one of envelope, problem, negotiate, instead got "xml"'
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(app.register(errorEnvelope, { format: 'xml' as never }).ready(), new TypeError(message))
-  t.throws(() => expressEnvelope({ format: 'xml' as never }), new TypeError(message))
-  t.throws(() => serverOptions({ format: 'xml' as never }), new TypeError(message))
+  await t.rejects(app.register(errorEnvelope, { format: 'xml' as never }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
+  t.throws(() => expressEnvelope({ format: 'xml' as never }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
+  t.throws(() => serverOptions({ format: 'xml' as never }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
 })
 
 t.test('fastify: answers a malformed request with problem details through serverOptions()', async (t) => {

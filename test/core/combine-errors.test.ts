@@ -4,6 +4,7 @@ import { catalogEntries, combineErrors, defineErrors, normalizeError } from '../
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope, combineErrors as combineFromExpress } from '../../express.js'
 import { assertEnvelope } from '../helper.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 const widgets = defineErrors({
   widget_not_found: { status: 404, message: 'Widget {id} not found', title: 'Widget not found' },
@@ -33,20 +34,20 @@ t.test('combines catalogs: the throwers of each, and every entry once, built-in 
 
 t.test('refuses a code defined twice differently, and what is not a catalog, naming them', async (t) => {
   const other = defineErrors({ widget_not_found: { status: 410, message: 'Widget {id} is gone' } })
-  t.throws(() => combineErrors(widgets, billing, other), new TypeError('combineErrors(): the code "widget_not_found" has two different definitions (argument 3 and an earlier one); keep one, or give one of the errors another code'))
+  t.throws(() => combineErrors(widgets, billing, other), new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', 'error-envelope: combineErrors(): the code "widget_not_found" has two different definitions (argument 3 and an earlier one); keep one, or give one of the errors another code'))
   const described = defineErrors({ not_found: { description: 'Nothing lives here.' } })
-  t.throws(() => combineErrors(widgets, described), new TypeError('combineErrors(): the code "not_found" has two different definitions (argument 2 and an earlier one); keep one, or give one of the errors another code'))
-  t.throws(() => combineErrors(widgets, { ...billing } as never), new TypeError('combineErrors() takes catalogs made by defineErrors(), instead got an object (argument 2)'))
-  t.throws(() => combineErrors(undefined as never), new TypeError('combineErrors() takes catalogs made by defineErrors(), instead got undefined (argument 1)'))
+  t.throws(() => combineErrors(widgets, described), new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', 'error-envelope: combineErrors(): the code "not_found" has two different definitions (argument 2 and an earlier one); keep one, or give one of the errors another code'))
+  t.throws(() => combineErrors(widgets, { ...billing } as never), new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', 'error-envelope: combineErrors() takes catalogs made by defineErrors(), instead got an object (argument 2)'))
+  t.throws(() => combineErrors(undefined as never), new MisuseError('ERR_ENVELOPE_INVALID_CATALOG', 'error-envelope: combineErrors() takes catalogs made by defineErrors(), instead got undefined (argument 1)'))
 })
 
 t.test('a combined catalog is the catalog option of both adapters, and a spread of catalogs is refused pointing to combineErrors()', async (t) => {
   const combined = combineErrors(widgets, billing)
   t.doesNotThrow(() => expressEnvelope({ catalog: combined }))
-  t.throws(() => expressEnvelope({ catalog: { ...widgets, ...billing } }), new TypeError(SPREAD))
+  t.throws(() => expressEnvelope({ catalog: { ...widgets, ...billing } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', SPREAD))
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(app.register(errorEnvelope, { catalog: { ...widgets, ...billing } }).ready(), new TypeError(SPREAD))
+  await t.rejects(app.register(errorEnvelope, { catalog: { ...widgets, ...billing } }).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', SPREAD))
   const good = Fastify()
   t.teardown(() => good.close())
   await good.register(errorEnvelope, { catalog: combined, docs: { publicUrl: 'https://api.example.com/errors' } })

@@ -1,21 +1,22 @@
 import t from 'tap'
 import { catalogEntries, defineErrors, renderCatalogHtml, renderCatalogMarkdown } from '../../index.js'
 import { normalizeDocsOptions } from '../../lib/core/docs-options.js'
+import { MisuseError, type MisuseCode } from '../../lib/core/misuse.js'
 import { errors } from '../fixtures/catalog.js'
 
 t.test('refuses a wrong catalog or docs option, naming it', async (t) => {
-  const wrong: Array<[unknown, unknown, string]> = [
-    [{ widget_not_found: {} }, undefined, 'error-envelope option "catalog" must be a catalog made by defineErrors(), instead got an object'],
-    [errors, { path: 'errors' }, 'error-envelope option "docs.path" must be a path such as /errors, instead got "errors"'],
-    [errors, { path: '/errors/' }, 'error-envelope option "docs.path" must be a path such as /errors, instead got "/errors/"'],
-    [errors, { publicUrl: 'ftp://example.com/errors' }, 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "ftp://example.com/errors"'],
-    [errors, { publicUrl: 'https://example.com/errors#top' }, 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "https://example.com/errors#top"'],
-    [errors, { publicUrl: 'not a url' }, 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "not a url"'],
-    [errors, { publicUrl: 42 }, 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got 42'],
-    [errors, { title: '' }, 'error-envelope option "docs.title" must be a non-empty string, instead got ""'],
-    [errors, { page: '/errors' }, 'error-envelope does not know the option "docs.page"; known options of docs: path, publicUrl, title']
+  const wrong: Array<[unknown, unknown, MisuseCode, string]> = [
+    [{ widget_not_found: {} }, undefined, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "catalog" must be a catalog made by defineErrors(), instead got an object'],
+    [errors, { path: 'errors' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.path" must be a path such as /errors, instead got "errors"'],
+    [errors, { path: '/errors/' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.path" must be a path such as /errors, instead got "/errors/"'],
+    [errors, { publicUrl: 'ftp://example.com/errors' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "ftp://example.com/errors"'],
+    [errors, { publicUrl: 'https://example.com/errors#top' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "https://example.com/errors#top"'],
+    [errors, { publicUrl: 'not a url' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got "not a url"'],
+    [errors, { publicUrl: 42 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.publicUrl" must be an http or https URL without a fragment, instead got 42'],
+    [errors, { title: '' }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.title" must be a non-empty string, instead got ""'],
+    [errors, { page: '/errors' }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "docs.page"; known options of docs: path, publicUrl, title, openapi']
   ]
-  for (const [catalog, docs, message] of wrong) t.throws(() => normalizeDocsOptions(catalog, docs), new TypeError(message), message)
+  for (const [catalog, docs, code, message] of wrong) t.throws(() => normalizeDocsOptions(catalog, docs), new MisuseError(code, message), message)
 })
 
 t.test('links catalog codes only, to the public page or to the path', async (t) => {

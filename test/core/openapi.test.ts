@@ -3,6 +3,7 @@ import { defineErrors, envelopeSchema, problemSchema } from '../../index.js'
 import { withErrorResponses, type OpenApiSettings, type OperationFacts } from '../../lib/core/openapi.js'
 import { normalizeCommonOptions } from '../../lib/core/options.js'
 import { contractErrors } from '../helper.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // The framework-free part of the OpenAPI output, on documents neither
 // adapter's own input gives it.
@@ -91,7 +92,7 @@ t.test('lists the reference page\'s routes among the paths only with docs.openap
     '/api-errors': { get: { summary: 'The reference page of the API\'s error codes', responses: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } } } } },
     '/api-errors.json': { get: { summary: 'The API\'s error codes as JSON', responses: { 200: { description: 'The codes', content: { 'application/json': { schema: { type: 'object' } } } } } } }
   })
-  t.throws(() => settingsOf({ catalog: errors, docs: { openapi: 'yes' } }), new TypeError('error-envelope option "docs.openapi" must be a boolean, instead got "yes"'))
+  t.throws(() => settingsOf({ catalog: errors, docs: { openapi: 'yes' } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "docs.openapi" must be a boolean, instead got "yes"'))
 })
 
 t.test('words the 429 example as the limiter words the answer to a client that used up a window of the rateLimit option', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { loadPeer, PeerMissingError } from '../../lib/core/peer.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 t.test('loads an installed peer, or one of its files, from the package\'s own folder', async (t) => {
   const negotiator = loadPeer<unknown>('negotiator', 'the format option')
@@ -14,6 +15,7 @@ t.test('refuses a missing peer with a coded error that names the option and the 
   t.equal(thrown.code, 'ERR_ENVELOPE_PEER_MISSING')
   t.equal(thrown.peer, 'not-an-installed-peer')
   t.ok(thrown instanceof PeerMissingError)
+  t.ok(thrown instanceof MisuseError, 'a setup mistake, with the others\' code and class')
   t.throws(() => loadPeer('not-an-installed-peer', 'serverOptions()', { hint: "; on Express, import from 'error-envelope/express'" }), {
     message: "error-envelope: serverOptions() needs not-an-installed-peer, which is not installed: npm install not-an-installed-peer; on Express, import from 'error-envelope/express'"
   })

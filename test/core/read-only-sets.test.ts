@@ -70,6 +70,7 @@ t.test('a module that calls Set.prototype.delete or add on the exports does not 
     { status: 400, code: 'bad_request', type: 'invalid_request_error', message: 'Bad' })
   t.throws(() => errorEnvelope({ errorHeaders: ['Set-Cookie'] }), {
     name: 'TypeError',
+    code: 'ERR_ENVELOPE_INVALID_OPTION',
     message: `error-envelope option "errorHeaders[0]" must be a header an error may set, not one of ${[...refusedErrorHeaders].join(', ')}, instead got "Set-Cookie"`
   })
 })

@@ -3,6 +3,7 @@ import { ApiError, badRequest, defineErrors, internalError, normalizeError } fro
 import { normalizeDocsOptions } from '../../lib/core/docs-options.js'
 import { normalizeCommonOptions } from '../../lib/core/options.js'
 import { errorTypeOf, importOptional, loadTelemetry, normalizeTelemetryOptions, reportErrorAnswer, type OtelApi, type TelemetryPort, type TelemetrySettings } from '../../lib/core/telemetry.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // The core of the telemetry, against a recording stand-in for
 // @opentelemetry/api: what it sets on a span, counts and gives the log line.
@@ -49,11 +50,11 @@ t.test('the telemetry option: on by default, false turns it off, unknown keys an
   t.equal(normalizeTelemetryOptions(false), false)
   t.same(normalizeTelemetryOptions({ metrics: false }), { spans: true, metrics: false, logs: true, api: undefined })
   t.equal(normalizeTelemetryOptions({ spans: false, metrics: false, logs: false }), false, 'every part off is off')
-  t.throws(() => normalizeTelemetryOptions({ span: false }), new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
-  t.throws(() => normalizeTelemetryOptions({ metrics: 'no' }), new TypeError('error-envelope option "telemetry.metrics" must be a boolean, instead got "no"'))
-  t.throws(() => normalizeTelemetryOptions('on'), new TypeError('error-envelope option "telemetry" must be an object, instead got "on"'))
-  t.throws(() => normalizeCommonOptions({ telemetry: { logs: 1 } }), new TypeError('error-envelope option "telemetry.logs" must be a boolean, instead got 1'))
-  t.throws(() => normalizeCommonOptions({ requestId: { fromTraceparent: 'yes' } }), new TypeError('error-envelope option "requestId.fromTraceparent" must be a boolean, instead got "yes"'))
+  t.throws(() => normalizeTelemetryOptions({ span: false }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+  t.throws(() => normalizeTelemetryOptions({ metrics: 'no' }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "telemetry.metrics" must be a boolean, instead got "no"'))
+  t.throws(() => normalizeTelemetryOptions('on'), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "telemetry" must be an object, instead got "on"'))
+  t.throws(() => normalizeCommonOptions({ telemetry: { logs: 1 } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "telemetry.logs" must be a boolean, instead got 1'))
+  t.throws(() => normalizeCommonOptions({ requestId: { fromTraceparent: 'yes' } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "requestId.fromTraceparent" must be a boolean, instead got "yes"'))
 })
 
 t.test('loads @opentelemetry/api when installed, and nothing when it is not', async (t) => {

@@ -4,6 +4,7 @@ import { unauthorized, type OpenApiDocument } from '../../express.js'
 import { errors, widgetNotFoundProblem } from '../fixtures/catalog.js'
 import { problemErrors } from '../helper.js'
 import { assertFetched, buildExpress } from './helper.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // envelope.openApi() adds to an Express app's own OpenAPI document the error
 // responses each operation can really give, and the server gives them.
@@ -186,26 +187,26 @@ t.test('lists 429 for a route\'s own limit where the operation declares it, and 
 t.test('refuses an x-errors code of its own when no catalog was given, saying so', async (t) => {
   const { envelope } = buildExpress(t)
   t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: { '/x': { get: { 'x-errors': ['widget_missing'], responses: {} } } } }),
-    new TypeError('error-envelope: x-errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: x-errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
 })
 
 t.test('refuses what is not an OpenAPI 3 document, and an x-errors code the catalog does not have, naming it', async (t) => {
   const { envelope } = buildExpress(t, { catalog: errors })
   const notADocument = 'error-envelope: openApi() takes an OpenAPI 3 document (an object with openapi "3.x" and paths), instead got'
-  t.throws(() => envelope.openApi(undefined as never), new TypeError(`${notADocument} undefined`))
-  t.throws(() => envelope.openApi({ swagger: '2.0', paths: {} } as never), { name: 'TypeError', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: [] } as never), { name: 'TypeError', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
+  t.throws(() => envelope.openApi(undefined as never), new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', `${notADocument} undefined`))
+  t.throws(() => envelope.openApi({ swagger: '2.0', paths: {} } as never), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_DOCUMENT', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: [] } as never), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_DOCUMENT', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
   t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: { '/x': { get: { 'x-errors': ['widget_missing'], responses: {} } } } }),
-    new TypeError('error-envelope: x-errors of GET /x must list codes of the catalog (built-in ones included), instead got ["widget_missing"]'))
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: x-errors of GET /x must list codes of the catalog (built-in ones included), instead got ["widget_missing"]'))
   t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: { '/x': { get: { 'x-errors': 'not_found', responses: {} } } } }),
-    new TypeError('error-envelope: x-errors of GET /x must list codes of the catalog (built-in ones included), instead got "not_found"'))
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, 'x-handler': () => 'x' }), { name: 'TypeError', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document of plain data, and this one cannot be copied: / })
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: x-errors of GET /x must list codes of the catalog (built-in ones included), instead got "not_found"'))
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, 'x-handler': () => 'x' }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_DOCUMENT', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document of plain data, and this one cannot be copied: / })
   const throwing = { openapi: '3.1.0', paths: {}, get 'x-late' () { throw 'not an error' } } // eslint-disable-line no-throw-literal
-  t.throws(() => envelope.openApi(throwing), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: not an error'))
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: new Map() }), { name: 'TypeError', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: 'x' }), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document whose components is an object, instead got "x"'))
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: [] }), { name: 'TypeError', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document whose components is an object, instead got / })
-  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: { schemas: 'x' } }), new TypeError('error-envelope: openApi() takes an OpenAPI 3 document whose components.schemas is an object, instead got "x"'))
+  t.throws(() => envelope.openApi(throwing), new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', 'error-envelope: openApi() takes an OpenAPI 3 document of plain data, and this one cannot be copied: not an error'))
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: new Map() }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_DOCUMENT', message: new RegExp(`^${notADocument.replace(/[()]/g, '\\$&')} `) })
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: 'x' }), new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', 'error-envelope: openApi() takes an OpenAPI 3 document whose components is an object, instead got "x"'))
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: [] }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_DOCUMENT', message: /^error-envelope: openApi\(\) takes an OpenAPI 3 document whose components is an object, instead got / })
+  t.throws(() => envelope.openApi({ openapi: '3.1.0', paths: {}, components: { schemas: 'x' } }), new MisuseError('ERR_ENVELOPE_INVALID_DOCUMENT', 'error-envelope: openApi() takes an OpenAPI 3 document whose components.schemas is an object, instead got "x"'))
 })
 
 t.test('gives an operation without responses its error responses, and passes over what is not an operation', async (t) => {

@@ -13,6 +13,7 @@ import { normalizeExpressOptions } from '../../lib/express/options.js'
 import { loadTelemetry } from '../../lib/core/telemetry.js'
 import { contractErrors, type LogLine } from '../helper.js'
 import { finishedSpans, freshMetrics, pointsOf, registerTracing, tracerProvider } from '../fixtures/otel.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // With @opentelemetry/instrumentation-http and -express, as an app sets them
 // up: the instrumentations patch `http` and `express` when they are
@@ -156,5 +157,5 @@ t.test('without @opentelemetry/api loaded, the Express report does nothing', asy
 })
 
 t.test('an unknown telemetry key fails at setup, naming it', async (t) => {
-  t.throws(() => errorEnvelope({ telemetry: { span: false } as never }), new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+  t.throws(() => errorEnvelope({ telemetry: { span: false } as never }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
 })

@@ -56,5 +56,8 @@ t.test('swaps in a fresh store once a probe answers after an outage that began a
 
 t.test('refuses a Redis client without call() at setup', async (t) => {
   const health = storeHealth({ timeout: 100, onOutage () {}, onRecovery () {} })
-  t.throws(() => deadlineRedisStore(fakeStoreClass([], { failing: false }), { defineCommand () {} }, 'rl-', health), /"rateLimit.redis" must be an ioredis client/)
+  t.throws(() => deadlineRedisStore(fakeStoreClass([], { failing: false }), { defineCommand () {} }, 'rl-', health), {
+    code: 'ERR_ENVELOPE_INVALID_OPTION',
+    message: 'error-envelope option "rateLimit.redis" must be an ioredis client (with call()) on Express'
+  })
 })

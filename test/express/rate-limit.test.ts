@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { assertFetched, buildExpress } from './helper.js'
-import type { RateLimitOptions } from '../../express.js'
+import { MisuseError, type RateLimitOptions } from '../../express.js'
 
 // express-rate-limit's in-memory store reads the time with Date.now(); a
 // clock that only moves when told makes every window exact.
@@ -121,13 +121,14 @@ t.test('keys by keyGenerator, and by client IP when it gives nothing or throws, 
 })
 
 t.test('refuses a wrong rateLimit option, and rateLimit() without it, at setup', async (t) => {
-  t.throws(() => buildExpress(t, { rateLimit: { max: 0 } }), new TypeError('error-envelope option "rateLimit.max" must be a positive integer, instead got 0'))
-  t.throws(() => buildExpress(t, { rateLimit: { max: 1, window: 5 } as RateLimitOptions }), TypeError)
-  t.throws(() => buildExpress(t, { rateLimit: { redis: { defineCommand () {} } } }), /"rateLimit.redis" must be an ioredis client/)
+  t.throws(() => buildExpress(t, { rateLimit: { max: 0 } }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "rateLimit.max" must be a positive integer, instead got 0'))
+  t.throws(() => buildExpress(t, { rateLimit: { max: 1, window: 5 } as RateLimitOptions }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION',
+    'error-envelope does not know the option "rateLimit.window"; known options of rateLimit: max, timeWindow, ban, keyGenerator, headers, redis, nameSpace, storeTimeout, onStoreError, global'))
+  t.throws(() => buildExpress(t, { rateLimit: { redis: { defineCommand () {} } } }), { code: 'ERR_ENVELOPE_INVALID_OPTION', message: /"rateLimit.redis" must be an ioredis client/ })
   const { envelope } = buildExpress(t)
-  t.throws(() => envelope.rateLimit({ max: 1 }), /rateLimit\(\) needs the rateLimit option/)
+  t.throws(() => envelope.rateLimit({ max: 1 }), new MisuseError('ERR_ENVELOPE_RATE_LIMIT_UNCOUNTED', 'error-envelope: rateLimit() needs the rateLimit option of errorEnvelope()'))
   const limited = buildExpress(t, { rateLimit: {} })
-  t.throws(() => limited.envelope.rateLimit({ max: -1 }), /"config.rateLimit of rateLimit\(\) #1.max" must be a positive integer/)
+  t.throws(() => limited.envelope.rateLimit({ max: -1 }), { code: 'ERR_ENVELOPE_INVALID_OPTION', message: /"config.rateLimit of rateLimit\(\) #1.max" must be a positive integer/ })
 })
 
 t.test('leaves the requests of a route with its own limit, in a router mounted at any depth, out of the global bucket', async (t) => {

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import type { LogLine } from '../helper.js'
 import { assertFetched, buildExpress, settle } from './helper.js'
-import { errorEnvelope, getLogger, getRequestId, notFound } from '../../express.js'
+import { errorEnvelope, getLogger, getRequestId, MisuseError, notFound } from '../../express.js'
 
 function capture (): { logs: LogLine[], logger: pino.Logger } {
   const logs: LogLine[] = []
@@ -110,8 +110,9 @@ t.test('refuses getRequestId() and getLogger() on a request that never passed be
   t.equal((await fetch(base + '/early')).status, 200)
   t.equal(thrown.length, 2)
   for (const error of thrown) {
+    t.type(error, MisuseError)
     t.match(error, {
-      name: 'MisuseError',
+      name: 'TypeError',
       code: 'ERR_ENVELOPE_NO_REQUEST_CONTEXT',
       message: 'error-envelope: this request has not passed beforeRoutes(), which gives it its id and logger: mount app.use(envelope.beforeRoutes()) before the routes'
     })

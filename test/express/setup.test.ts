@@ -5,20 +5,21 @@ import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import type { LogLine } from '../helper.js'
 import { errorEnvelope } from '../../express.js'
+import { MisuseError, type MisuseCode } from '../../lib/core/misuse.js'
 
 const prefix = 'error-envelope option'
 
 t.test('refuses a wrong option when errorEnvelope() is called, naming it and what was given', async (t) => {
-  const wrong: Array<[unknown, string]> = [
-    [{ exposeErrors: true }, 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, telemetry, logger, rateLimit, underPressure'],
-    [{ logger: console }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got an object`],
-    [{ logger: true }, `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got true`],
-    [{ errorHeaders: ['transfer-encoding'] }, `${prefix} "errorHeaders[0]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "transfer-encoding"`],
-    [{ validation: { maxDetail: 5 } }, 'error-envelope does not know the option "validation.maxDetail"; known options of validation: maxDetails, status'],
-    ['strict', `${prefix} "options" must be an object, instead got "strict"`]
+  const wrong: Array<[unknown, MisuseCode, string]> = [
+    [{ exposeErrors: true }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, telemetry, logger, rateLimit, underPressure'],
+    [{ logger: console }, 'ERR_ENVELOPE_INVALID_OPTION', `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got an object`],
+    [{ logger: true }, 'ERR_ENVELOPE_INVALID_OPTION', `${prefix} "logger" must be a pino logger (child, fatal, error, warn, info, debug, trace) or false, instead got true`],
+    [{ errorHeaders: ['transfer-encoding'] }, 'ERR_ENVELOPE_INVALID_OPTION', `${prefix} "errorHeaders[0]" must be a header an error may set, not one of content-length, content-type, transfer-encoding, trailer, connection, keep-alive, proxy-connection, te, upgrade, host, set-cookie, instead got "transfer-encoding"`],
+    [{ validation: { maxDetail: 5 } }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "validation.maxDetail"; known options of validation: maxDetails, status'],
+    ['strict', 'ERR_ENVELOPE_INVALID_OPTION', `${prefix} "options" must be an object, instead got "strict"`]
   ]
-  for (const [options, message] of wrong) {
-    t.throws(() => errorEnvelope(options as never), new TypeError(message), JSON.stringify(options))
+  for (const [options, code, message] of wrong) {
+    t.throws(() => errorEnvelope(options as never), new MisuseError(code, message), JSON.stringify(options))
   }
 })
 
@@ -77,7 +78,7 @@ t.test('exposes the pieces of beforeRoutes() and afterRoutes() for apps that com
 })
 
 t.test('refuses a mapError that is not a function, on both adapters', async (t) => {
-  t.throws(() => errorEnvelope({ mapError: 'nope' } as never), new TypeError(`${prefix} "mapError" must be a function, instead got "nope"`))
+  t.throws(() => errorEnvelope({ mapError: 'nope' } as never), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `${prefix} "mapError" must be a function, instead got "nope"`))
   const { normalizeOptions } = await import('../../lib/fastify/options.js')
-  t.throws(() => normalizeOptions({ mapError: 42 }), new TypeError(`${prefix} "mapError" must be a function, instead got 42`))
+  t.throws(() => normalizeOptions({ mapError: 42 }), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `${prefix} "mapError" must be a function, instead got 42`))
 })

@@ -3,15 +3,16 @@ import { Ajv } from 'ajv'
 import ajvErrors from 'ajv-errors'
 import { assertFetched, buildExpress } from './helper.js'
 import { errorEnvelope, unprocessable, validate } from '../../express.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 t.test('fails at setup, naming the part, when a schema does not compile or a part is unknown', async (t) => {
   const envelope = errorEnvelope()
   t.throws(() => envelope.validate({ body: { type: 'object', properties: { a: { type: 'no-such-type' } } } }),
-    { name: 'TypeError', message: /^error-envelope: the body schema given to validate\(\) does not compile: / })
+    { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_SCHEMA', message: /^error-envelope: the body schema given to validate\(\) does not compile: / })
   t.throws(() => envelope.validate({ querystring: {} } as never),
-    new TypeError('error-envelope: validate() does not know the part "querystring"; known parts: body, query, params, headers'))
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope: validate() does not know the part "querystring"; known parts: body, query, params, headers'))
   t.throws(() => envelope.validate(null as never),
-    new TypeError('error-envelope: validate() takes an object of schemas: { body, query, params, headers }'))
+    new MisuseError('ERR_ENVELOPE_INVALID_OPTION', 'error-envelope: validate() takes an object of schemas: { body, query, params, headers }'))
 })
 
 t.test('uses a custom Ajv instance, ajv-errors messages included', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { assertEnvelope, build, type ExpectedError } from '../helper.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 import {
   ApiError,
   badGateway,
@@ -182,24 +183,24 @@ t.test('refuses a retryAfter that is not a number of seconds, naming it and the 
     [-1, '-1'], [Number.NaN, 'NaN'], [Infinity, 'Infinity'], ['30', '"30"'], [1e21, '1e+21'], [null, 'null']
   ]
   for (const [value, shown] of wrong) {
-    const message = `option "retryAfter" must be a number of seconds, instead got ${shown}`
-    t.throws(() => tooManyRequests('x', { retryAfter: value as number }), new TypeError(message))
-    t.throws(() => serviceUnavailable('x', { retryAfter: value as number }), new TypeError(message))
+    const message = `error-envelope: option "retryAfter" must be a number of seconds, instead got ${shown}`
+    t.throws(() => tooManyRequests('x', { retryAfter: value as number }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', message))
+    t.throws(() => serviceUnavailable('x', { retryAfter: value as number }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', message))
   }
 })
 
 t.test('refuses an allow that is not an array of method names, naming it and the value', async (t) => {
-  t.throws(() => methodNotAllowed('x', { allow: 'GET' as unknown as string[] }), new TypeError(
-    'methodNotAllowed option "allow" must be an array of method names, instead got "GET"'))
-  t.throws(() => methodNotAllowed('x', { allow: ['GET', 1] as unknown as string[] }), new TypeError(
-    'methodNotAllowed option "allow" must be an array of method names, instead got an array'))
+  t.throws(() => methodNotAllowed('x', { allow: 'GET' as unknown as string[] }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR',
+    'error-envelope: methodNotAllowed option "allow" must be an array of method names, instead got "GET"'))
+  t.throws(() => methodNotAllowed('x', { allow: ['GET', 1] as unknown as string[] }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR',
+    'error-envelope: methodNotAllowed option "allow" must be an array of method names, instead got an array'))
 })
 
 t.test('refuses a challenge that is not a non-empty string, naming it and the value', async (t) => {
-  t.throws(() => unauthorized('x', { challenge: '' }), new TypeError(
-    'unauthorized option "challenge" must be a non-empty string, instead got ""'))
-  t.throws(() => unauthorized('x', { challenge: 42 as unknown as string }), new TypeError(
-    'unauthorized option "challenge" must be a non-empty string, instead got 42'))
+  t.throws(() => unauthorized('x', { challenge: '' }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR',
+    'error-envelope: unauthorized option "challenge" must be a non-empty string, instead got ""'))
+  t.throws(() => unauthorized('x', { challenge: 42 as unknown as string }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR',
+    'error-envelope: unauthorized option "challenge" must be a non-empty string, instead got 42'))
 })
 
 t.test('merges the headers option with the header a helper sets, the option winning', async (t) => {
@@ -289,21 +290,21 @@ t.test('refuses a status outside 400-599 with a TypeError naming what was given'
   const limit = Error.stackTraceLimit
   const wrong: Array<[unknown, string]> = [[200, '200'], [600, '600'], [404.5, '404.5'], [Number.NaN, 'NaN'], ['404', '"404"'], [undefined, 'undefined']]
   for (const [status, shown] of wrong) {
-    t.throws(() => new ApiError(status as number, 'x'), new TypeError(`ApiError expects a status from 400 to 599, instead got ${shown}`))
+    t.throws(() => new ApiError(status as number, 'x'), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError expects a status from 400 to 599, instead got ${shown}`))
   }
   t.equal(Error.stackTraceLimit, limit, 'the stack trace limit is restored')
 })
 
 t.test('refuses a code or type that is not a lower-case identifier, naming the option', async (t) => {
   const pattern = '/^[a-z][a-z0-9_]{0,63}$/'
-  t.throws(() => notFound('x', { code: 'Not-Found' }), new TypeError(`ApiError option "code" must match ${pattern}, instead got "Not-Found"`))
-  t.throws(() => notFound('x', { code: 'a'.repeat(65) }), new TypeError(`ApiError option "code" must match ${pattern}, instead got "${'a'.repeat(64)}…"`))
-  t.throws(() => conflict('x', { type: 'Conflict Error' }), new TypeError(`ApiError option "type" must match ${pattern}, instead got "Conflict Error"`))
-  t.throws(() => conflict('x', { type: 7 as unknown as string }), new TypeError(`ApiError option "type" must match ${pattern}, instead got 7`))
+  t.throws(() => notFound('x', { code: 'Not-Found' }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "code" must match ${pattern}, instead got "Not-Found"`))
+  t.throws(() => notFound('x', { code: 'a'.repeat(65) }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "code" must match ${pattern}, instead got "${'a'.repeat(64)}…"`))
+  t.throws(() => conflict('x', { type: 'Conflict Error' }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "type" must match ${pattern}, instead got "Conflict Error"`))
+  t.throws(() => conflict('x', { type: 7 as unknown as string }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "type" must match ${pattern}, instead got 7`))
   const shown: Array<[unknown, string]> = [
     [10n, '10n'], [Symbol('s'), 'a symbol'], [() => 'x', 'a function'], [['a'], 'an array'], [{ a: 1 }, 'an object']
   ]
   for (const [code, text] of shown) {
-    t.throws(() => notFound('x', { code: code as string }), new TypeError(`ApiError option "code" must match ${pattern}, instead got ${text}`))
+    t.throws(() => notFound('x', { code: code as string }), new MisuseError('ERR_ENVELOPE_INVALID_ERROR', `error-envelope: ApiError option "code" must match ${pattern}, instead got ${text}`))
   }
 })

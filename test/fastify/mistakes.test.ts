@@ -2,7 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import { assertEnvelope, build } from '../helper.js'
-import errorEnvelope from '../../index.js'
+import errorEnvelope, { MisuseError } from '../../index.js'
 import { routesOf } from '../../lib/fastify/mistakes.js'
 
 const TWICE = 'error-envelope is registered twice on this server; register it once, at the root, before the routes'
@@ -12,11 +12,11 @@ t.test('refuses a second registration, at the root or in a child, with a message
   const root = Fastify()
   t.teardown(() => root.close().catch(() => {}))
   await root.register(errorEnvelope)
-  await t.rejects(root.register(errorEnvelope).ready(), new Error(TWICE))
+  await t.rejects(root.register(errorEnvelope).ready(), new MisuseError('ERR_ENVELOPE_REGISTERED_TWICE', TWICE))
   const child = Fastify()
   t.teardown(() => child.close().catch(() => {}))
   await child.register(errorEnvelope)
-  await t.rejects(child.register(async (scope) => { await scope.register(errorEnvelope) }).ready(), new Error(TWICE))
+  await t.rejects(child.register(async (scope) => { await scope.register(errorEnvelope) }).ready(), new MisuseError('ERR_ENVELOPE_REGISTERED_TWICE', TWICE))
 })
 
 t.test('warns once at ready when setErrorHandler replaces the envelope\'s handler on the same instance', async (t) => {

@@ -5,6 +5,7 @@ import t from 'tap'
 import { assertEnvelope, contractErrors, problemErrors } from '../helper.js'
 import errorEnvelope, { envelopeSchema, problemSchema, unauthorized } from '../../index.js'
 import { errors, widgetNotFoundProblem } from '../fixtures/catalog.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // With @fastify/swagger registered, the OpenAPI document lists the error
 // responses each operation can really give, and the server gives them.
@@ -110,8 +111,8 @@ t.test('refuses a route whose config.errors names a code the catalog does not ha
   const app = Fastify()
   t.teardown(() => app.close())
   await app.register(errorEnvelope, { catalog: errors })
-  t.throws(() => app.get('/x', { config: { errors: ['widget_missing'] } }, async () => 'x'), new TypeError('error-envelope: config.errors of GET /x must list codes of the catalog (built-in ones included), instead got ["widget_missing"]'))
-  t.throws(() => app.get('/y', { config: { errors: 'not_found' } }, async () => 'y'), new TypeError('error-envelope: config.errors of GET /y must list codes of the catalog (built-in ones included), instead got "not_found"'))
+  t.throws(() => app.get('/x', { config: { errors: ['widget_missing'] } }, async () => 'x'), new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: config.errors of GET /x must list codes of the catalog (built-in ones included), instead got ["widget_missing"]'))
+  t.throws(() => app.get('/y', { config: { errors: 'not_found' } }, async () => 'y'), new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: config.errors of GET /y must list codes of the catalog (built-in ones included), instead got "not_found"'))
 })
 
 t.test('refuses a route whose config.errors names a code of its own when no catalog was given, saying so', async (t) => {
@@ -119,10 +120,10 @@ t.test('refuses a route whose config.errors names a code of its own when no cata
   t.teardown(() => app.close())
   await app.register(errorEnvelope)
   t.throws(() => app.get('/x', { config: { errors: ['not_found', 'widget_missing'] } }, async () => 'x'),
-    new TypeError('error-envelope: config.errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: config.errors of GET /x lists "widget_missing", but no catalog with codes of your own was given: pass the catalog made by defineErrors() as the catalog option ({ catalog: errors }), or list only built-in codes'))
   t.doesNotThrow(() => app.get('/y', { config: { errors: ['not_found', 'conflict'] } }, async () => 'y'), 'built-in codes need no catalog')
   t.throws(() => app.get('/z', { config: { errors: ['not_found', 7] } }, async () => 'z'),
-    new TypeError('error-envelope: config.errors of GET /z must list codes of the catalog (built-in ones included), instead got ["not_found",7]'))
+    new MisuseError('ERR_ENVELOPE_UNKNOWN_CODE', 'error-envelope: config.errors of GET /z must list codes of the catalog (built-in ones included), instead got ["not_found",7]'))
 })
 
 t.test('documents validation answers with the validation.status option', async (t) => {

@@ -4,6 +4,7 @@ import Fastify from 'fastify'
 import { assertEnvelope, build, contractErrors } from '../helper.js'
 import errorEnvelope, { badRequest, notFound } from '../../index.js'
 import { normalizeOptions } from '../../lib/fastify/options.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 /** What `app.register(errorEnvelope, options)` rejects with, in a fresh app. */
 async function registerError (t: Test, options: unknown): Promise<unknown> {
@@ -53,31 +54,32 @@ const wrongOptions: Array<[string, unknown, string]> = [
 
 for (const [name, options, message] of wrongOptions) {
   t.test(`refuses a wrong ${name} at registration, naming it and what was given: ${JSON.stringify(options)}`, async (t) => {
-    t.same(await registerError(t, options), new TypeError(message))
+    t.same(await registerError(t, options), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', message))
   })
 }
 
 t.test('refuses a wrong rateLimit at registration, naming it and what was given', async (t) => {
   const error = await registerError(t, { rateLimit: 'on' })
-  t.type(error, TypeError)
+  t.type(error, MisuseError)
+  t.equal((error as MisuseError).code, 'ERR_ENVELOPE_INVALID_OPTION')
   t.match((error as Error).message, /^error-envelope option "rateLimit[^"]*" must be .*, instead got "on"$/)
 })
 
 t.test('refuses an unknown option name at registration, naming it', async (t) => {
-  t.same(await registerError(t, { exposeErrors: true }), new TypeError(
+  t.same(await registerError(t, { exposeErrors: true }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION',
     'error-envelope does not know the option "exposeErrors"; known options: exposeServerErrors, errorHeaders, requestId, logLevels, validation, mapError, notFound, format, catalog, docs, telemetry, rateLimit, underPressure'))
 })
 
 t.test('refuses an unknown requestId or logLevels option name at registration, naming it', async (t) => {
-  t.same(await registerError(t, { requestId: { headr: 'x-id' } }), new TypeError(
+  t.same(await registerError(t, { requestId: { headr: 'x-id' } }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION',
     'error-envelope does not know the option "requestId.headr"; known options of requestId: header, trustIncoming, generate, fromTraceparent'))
-  t.same(await registerError(t, { logLevels: { client: 'warn' } }), new TypeError(
+  t.same(await registerError(t, { logLevels: { client: 'warn' } }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION',
     'error-envelope does not know the option "logLevels.client"; known options of logLevels: clientError, serverError'))
 })
 
 t.test('refuses options that are not an object', async (t) => {
-  t.throws(() => normalizeOptions('yes'), new TypeError(`${prefix} "options" must be an object, instead got "yes"`))
-  t.throws(() => normalizeOptions([]), new TypeError(`${prefix} "options" must be an object, instead got an array`))
+  t.throws(() => normalizeOptions('yes'), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `${prefix} "options" must be an object, instead got "yes"`))
+  t.throws(() => normalizeOptions([]), new MisuseError('ERR_ENVELOPE_INVALID_OPTION', `${prefix} "options" must be an object, instead got an array`))
 })
 
 t.test('fills in every default when no option is given', async (t) => {

@@ -8,6 +8,7 @@ import { reportFastifyAnswer } from '../../lib/fastify/telemetry.js'
 import { normalizeOptions } from '../../lib/fastify/options.js'
 import { assertEnvelope, build, errorLines } from '../helper.js'
 import { finishedSpans, freshMetrics, pointsOf, registerTracing } from '../fixtures/otel.js'
+import { MisuseError } from '../../lib/core/misuse.js'
 
 // With @fastify/otel, the plugin marks the request span that @fastify/otel
 // keeps for each request (not the handler's child span that is active in
@@ -110,6 +111,6 @@ t.test('serverOptions(): a malformed URL\'s 400, answered before any route, is m
 t.test('an unknown telemetry key fails at registration, naming it', async (t) => {
   const app = Fastify()
   t.teardown(() => app.close())
-  await t.rejects(async () => { await app.register(errorEnvelope, { telemetry: { span: false } as never }) }, new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
-  t.throws(() => serverOptions({ telemetry: { span: false } as never }), new TypeError('error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+  await t.rejects(async () => { await app.register(errorEnvelope, { telemetry: { span: false } as never }) }, new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
+  t.throws(() => serverOptions({ telemetry: { span: false } as never }), new MisuseError('ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "telemetry.span"; known options of telemetry: spans, metrics, logs'))
 })

@@ -118,7 +118,7 @@ t.test('answers with Fastify\'s own shapes without serverOptions()', async (t) =
 })
 
 t.test('says which Fastify release it needs when Fastify has no LogController', async (t) => {
-  t.throws(() => logControllerClass({}), new Error('error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)'))
+  t.throws(() => logControllerClass({}), { code: 'ERR_ENVELOPE_PEER_UNSUPPORTED', message: 'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)' })
   t.equal(OLD_FASTIFY, 'error-envelope needs fastify 5.12.1 or later (npm install fastify@^5.12.1)')
   t.equal(typeof logControllerClass(), 'function', 'the installed Fastify has one')
 })

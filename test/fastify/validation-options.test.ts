@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import errorEnvelope from '../../index.js'
 import { assertEnvelope, build } from '../helper.js'
+import { MisuseError, type MisuseCode } from '../../lib/core/misuse.js'
 
 const routes = (app: any): void => {
   app.post('/', { schema: { body: { type: 'object', required: ['a'] } } }, async () => 'ok')
@@ -57,20 +58,20 @@ t.test('keeps malformed JSON at 400 invalid_json, whatever the validation option
   })
 })
 
-const wrong: Array<[string, unknown, string]> = [
-  ['validation', 'strict', 'error-envelope option "validation" must be an object, instead got "strict"'],
-  ['validation.maxDetails', { maxDetails: 0 }, 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 0'],
-  ['validation.maxDetails', { maxDetails: 101 }, 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 101'],
-  ['validation.maxDetails', { maxDetails: 2.5 }, 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 2.5'],
-  ['validation.status', { status: 418 }, 'error-envelope option "validation.status" must be an object, instead got 418'],
-  ['validation.status', { status: { cookies: 400 } }, 'error-envelope option "validation.status" must be keyed by body, querystring, params, headers, instead got "cookies"'],
-  ['validation.status.body', { status: { body: 500 } }, 'error-envelope option "validation.status.body" must be 400 or 422, instead got 500']
+const wrong: Array<[string, unknown, MisuseCode, string]> = [
+  ['validation', 'strict', 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation" must be an object, instead got "strict"'],
+  ['validation.maxDetails', { maxDetails: 0 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 0'],
+  ['validation.maxDetails', { maxDetails: 101 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 101'],
+  ['validation.maxDetails', { maxDetails: 2.5 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation.maxDetails" must be an integer from 1 to 100, instead got 2.5'],
+  ['validation.status', { status: 418 }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation.status" must be an object, instead got 418'],
+  ['validation.status', { status: { cookies: 400 } }, 'ERR_ENVELOPE_UNKNOWN_OPTION', 'error-envelope does not know the option "validation.status.cookies"; known options of validation.status: body, querystring, params, headers'],
+  ['validation.status.body', { status: { body: 500 } }, 'ERR_ENVELOPE_INVALID_OPTION', 'error-envelope option "validation.status.body" must be 400 or 422, instead got 500']
 ]
 
-for (const [name, validation, message] of wrong) {
+for (const [name, validation, code, message] of wrong) {
   t.test(`rejects a wrong ${name} at registration, naming it: ${JSON.stringify(validation)}`, async (t) => {
     const app = Fastify()
     t.teardown(() => app.close())
-    await t.rejects(app.register(errorEnvelope, { validation: validation as any }).ready(), new TypeError(message))
+    await t.rejects(app.register(errorEnvelope, { validation: validation as any }).ready(), new MisuseError(code, message))
   })
 }

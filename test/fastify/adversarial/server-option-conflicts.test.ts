@@ -3,12 +3,13 @@ import Fastify from 'fastify'
 import { Writable } from 'node:stream'
 import { build, linesOf, type LogLine } from '../../helper.js'
 import errorEnvelope, { serverOptions } from '../../../index.js'
+import { MisuseError } from '../../../lib/core/misuse.js'
 
 t.test('refuses Fastify\'s own requestIdHeader option at registration, naming it, since it would let any id through', async (t) => {
   for (const requestIdHeader of ['x-request-id', 'X-Correlation-Id', true] as const) {
     const app = Fastify({ requestIdHeader, ...serverOptions() })
     t.teardown(() => app.close().catch(() => {}))
-    await t.rejects(app.register(errorEnvelope).ready(), new TypeError(
+    await t.rejects(app.register(errorEnvelope).ready(), new MisuseError('ERR_ENVELOPE_INVALID_OPTION',
       `error-envelope cannot check the ids that Fastify's requestIdHeader option (${JSON.stringify(typeof requestIdHeader === 'string' ? requestIdHeader.toLowerCase() : 'request-id')}) accepts: ` +
       'remove it from the Fastify options; error-envelope reads x-request-id itself, and its requestId.header option names another header'
     ))
