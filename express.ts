@@ -16,7 +16,7 @@
  * app.use(envelope.afterRoutes())
  * ```
  */
-export { errorEnvelope, type ExpressEnvelope, type RouteRateLimitOptions } from './lib/express/error-envelope.js'
+export { errorEnvelope, type ExpressEnvelope, type RouteRateLimit } from './lib/express/error-envelope.js'
 export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/core/rate-limit-options.js'
 export type { ExpressEnvelopeOptions } from './lib/express/options.js'
 export type { EnvelopeLogger } from './lib/express/logger.js'

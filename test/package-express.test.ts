@@ -66,7 +66,7 @@ t.test('the packed package on Express and on Fastify without optional peers', as
 
   t.test('an Express install has nothing of Fastify, loads the root entry, and runs and compiles the guide', async (t) => {
     const app = project(t, 'express')
-    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'express@5', 'pino', 'pino-http', 'ajv', '@types/express@5', '@types/node@22'], app)
+    run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'express@5', 'pino', 'pino-http', 'ajv', 'typebox@1', '@types/express@5', '@types/node@22'], app)
     const modules = join(app, 'node_modules')
     t.notOk(existsSync(join(modules, 'fastify')), 'fastify is not installed')
     t.notOk(existsSync(join(modules, '@fastify')), 'no @fastify/* package is installed')

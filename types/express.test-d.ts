@@ -1,5 +1,5 @@
 import express, { type Request } from 'express'
-import { errorEnvelope, type RateLimitOptions, type RouteRateLimitOptions } from 'error-envelope/express'
+import { errorEnvelope, type RateLimitOptions, type RouteRateLimit } from 'error-envelope/express'
 
 const app = express()
 const envelope = errorEnvelope({
@@ -17,7 +17,7 @@ app.get('/export', envelope.rateLimit(), (_req, res) => { res.json({}) })
 app.use(envelope.afterRoutes())
 
 const options: RateLimitOptions<Request> = { global: false, onStoreError: 'closed', storeTimeout: 50 }
-const route: RouteRateLimitOptions = { timeWindow: 60_000 }
+const route: RouteRateLimit = { timeWindow: 60_000 }
 
 // @ts-expect-error headers is legacy, draft or both
 errorEnvelope({ rateLimit: { headers: 'ietf' } })

@@ -33,6 +33,26 @@ export interface RequestIdOptions {
 }
 
 /**
+ * What a thrown value means, before it is answered (the `mapError` option of
+ * both adapters): a driver's unique-key violation becomes `conflict()`, a
+ * missing row `notFound()`. Return the error to answer, or `undefined` to
+ * answer the thrown value as it is; a throw inside it is answered as a thrown
+ * error (a masked 500, unless it is an `ApiError`). `Request` is the
+ * framework's request: `FastifyRequest` on Fastify, `EnvelopeRequest` on
+ * Express.
+ *
+ * @example
+ * ```ts
+ * import { conflict, type MapError } from 'error-envelope'
+ * import type { FastifyRequest } from 'fastify'
+ *
+ * const mapError: MapError<FastifyRequest> = (thrown) =>
+ *   thrown instanceof UniqueViolation ? conflict('Email already registered', { param: 'email' }) : undefined
+ * ```
+ */
+export type MapError<Request = any> = (thrown: unknown, request: Request) => unknown
+
+/**
  * The options both adapters take, with the same meaning and the same checks.
  *
  * @example
@@ -58,7 +78,7 @@ export interface CommonOptions {
    * thrown value as it is. A throw inside it is answered as a thrown error
    * (a masked 500, unless it is an `ApiError`).
    */
-  mapError?: (thrown: unknown, request: any) => unknown
+  mapError?: MapError
   /** The code and message of the 404 to a request no route took. */
   notFound?: NotFoundOptions
   /**
@@ -92,7 +112,7 @@ export interface CommonSettings {
   clientErrorLevel: LogLevel
   serverErrorLevel: LogLevel
   validation: ValidationSettings
-  mapError: ((thrown: unknown, request: unknown) => unknown) | undefined
+  mapError: MapError<unknown> | undefined
   notFound: NotFoundSettings
   format: ErrorFormat
   docs: DocsSettings | undefined

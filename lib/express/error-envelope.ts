@@ -49,7 +49,7 @@ export interface ExpressEnvelope {
    * A route's own rate limit, counted apart from the global one, as
    * Fastify's `config.rateLimit`; needs the `rateLimit` option.
    */
-  rateLimit: (limit?: RouteRateLimitOptions) => Middleware
+  rateLimit: (limit?: RouteRateLimit) => Middleware
   /**
    * Closes the server the app runs on: from now on, a request that still
    * arrives (on a kept-alive connection, or while the requests in flight
@@ -85,7 +85,7 @@ export interface ExpressEnvelope {
  * app.get('/search', envelope.rateLimit({ max: 10, timeWindow: '1 minute' }), search)
  * ```
  */
-export interface RouteRateLimitOptions {
+export interface RouteRateLimit {
   max?: number
   timeWindow?: number | string
   ban?: number

@@ -1,4 +1,4 @@
-import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
+import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings, type MapError } from '../core/options.js'
 import { booleanOption, fail, type KnownKeys } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
@@ -23,7 +23,7 @@ export interface ExpressEnvelopeOptions extends CommonOptions {
   /** A pino logger (or one with pino's methods and `child()`); `false` or none logs nothing. */
   logger?: EnvelopeLogger | false
   /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
-  mapError?: (thrown: unknown, req: EnvelopeRequest) => unknown
+  mapError?: MapError<EnvelopeRequest>
   /**
    * Rate limiting with `express-rate-limit` (and `rate-limit-redis` when
    * `redis` is given), with the Fastify plugin's options and answers; off

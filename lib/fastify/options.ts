@@ -3,7 +3,7 @@ import { fail, type KnownKeys } from '../core/option-checks.js'
 import { readField } from '../core/safe-read.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
 import { MisuseError } from '../core/misuse.js'
-import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings } from '../core/options.js'
+import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOptions, type CommonSettings, type MapError } from '../core/options.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from './rate-limit-options.js'
 
 export type { LogLevel, RequestIdOptions } from '../core/options.js'
@@ -24,7 +24,7 @@ export interface ErrorEnvelopeOptions extends CommonOptions {
   /** Rate limiting with `@fastify/rate-limit`; off unless given. */
   rateLimit?: RateLimitOptions | false
   /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
-  mapError?: (thrown: unknown, request: FastifyRequest) => unknown
+  mapError?: MapError<FastifyRequest>
   /** Sheds requests with a 503 envelope past these limits, with `@fastify/under-pressure`; off unless given. */
   underPressure?: FastifyUnderPressureOptions | false
 }
