@@ -119,17 +119,17 @@ interface Walk { methods: Set<string>, stacks: unknown[][], lengths: number[], c
 const walks = new WeakMap<object, Map<string, Walk>>()
 
 function routedMethods (router: unknown, path: string): ReadonlySet<string> {
-  if ((typeof router !== 'object' && typeof router !== 'function') || router === null) return new Set()
-  let byPath = walks.get(router)
+  let byPath = walks.get(router as object)
   const kept = byPath?.get(path)
   if (kept !== undefined && unchanged(kept)) return kept.methods
   const walk: Walk = { methods: new Set(), stacks: [], lengths: [], complete: true }
   collectMethods(router, path, walk, 0)
   if (!walk.complete) return walk.methods
+  // A complete walk read the router's stack: the router is an object.
   if (byPath === undefined) {
     byPath = new Map()
-    walks.set(router, byPath)
-  } else if (byPath.size >= MAX_PATHS && kept === undefined) byPath.clear()
+    walks.set(router as object, byPath)
+  } else if (byPath.size >= MAX_PATHS) byPath.clear()
   byPath.set(path, walk)
   return walk.methods
 }
@@ -156,7 +156,10 @@ function readStack (owner: unknown, walk: Walk): unknown[] | undefined {
 function collectMethods (router: unknown, path: string, walk: Walk, depth: number): void {
   if (depth > MAX_ROUTER_DEPTH) return
   const stack = readStack(router, walk) as Array<{ match: (path: string) => unknown }> | undefined
-  if (stack === undefined) return
+  if (stack === undefined) {
+    walk.complete = false
+    return
+  }
   for (const layer of stack) {
     // A parameter that does not decode made the router fail before this
     // middleware ran (a 400): every layer here matches as it did there.

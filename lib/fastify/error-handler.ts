@@ -242,7 +242,8 @@ function answerLastResort (error: unknown, request: FastifyRequest, reply: Fasti
   const { status, headers, body } = errorResponse(answer, requestIdOf(request, settings), settings, { accept: request.headers.accept })
   reply.hijack()
   reply.raw.writeHead(status, headers)
-  reply.raw.end(request.method === 'HEAD' ? undefined : body)
+  // Node sends no body to HEAD.
+  reply.raw.end(body)
 }
 
 // Headers and part of the body are on the wire: the only honest answer left

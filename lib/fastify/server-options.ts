@@ -72,7 +72,7 @@ export interface ServerOptionsOptions extends Pick<ErrorEnvelopeOptions, 'reques
  * ```
  */
 export function serverOptions (options: ServerOptionsOptions = {}): EnvelopeServerOptions {
-  const { strictBody, ...pluginOptions } = objectOption('options', options ?? {}) as ServerOptionsOptions
+  const { strictBody, ...pluginOptions } = objectOption('options', options) as ServerOptionsOptions
   const strict = booleanOption('strictBody', strictBody, false)
   const settings = normalizeOptions(pluginOptions)
   const settingsOfServer = serverSettings(settings, Object.keys(pluginOptions))

@@ -1,6 +1,7 @@
 import t from 'tap'
 import express from 'express'
 import { assertFetched, buildExpress } from './helper.js'
+import { methodsAt } from '../../lib/express/not-found.js'
 
 const ok = (_req: unknown, res: express.Response): void => { res.json({ ok: true }) }
 
@@ -299,4 +300,10 @@ t.test('past a thousand paths the remembered ones are dropped, and answers stay 
   const again = await fetch(base + '/kept', { method: 'DELETE' })
   t.equal(again.headers.get('allow'), 'GET, HEAD')
   await assertFetched(t, again, 405, notAllowed('DELETE', '/kept'))
+})
+
+t.test('a value that is no Express app routes nothing, and nothing of it is remembered', async (t) => {
+  for (const app of [undefined, null, {}, { router: { stack: 'no' } }]) {
+    t.same([...methodsAt(app, { url: '/widgets/1' } as never)], [], JSON.stringify(app))
+  }
 })
