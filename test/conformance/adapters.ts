@@ -28,8 +28,8 @@ export interface Route {
 
 /** The options both adapters take in the suite. */
 export interface SuiteOptions extends CommonOptions {
-  /** Rate limiting; the key generator, when given, reads only `headers`. */
-  rateLimit?: Omit<RateLimitOptions, 'keyGenerator' | 'redis'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
+  /** Rate limiting, `redis` an ioredis client on both; the key generator, when given, reads only `headers`. */
+  rateLimit?: Omit<RateLimitOptions, 'keyGenerator'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
   /** Overload limits, as both adapters take them. */
   underPressure?: UnderPressureOptions
   /** A catalog made by defineErrors(), and where its page is. */
