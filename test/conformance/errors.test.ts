@@ -1,5 +1,5 @@
 import t from 'tap'
-import { contractErrors } from '../helper.js'
+import { contractErrors, waitFor } from '../helper.js'
 import { adapters } from './adapters.js'
 import { cases, routes, type Case } from './failures.js'
 
@@ -49,9 +49,10 @@ t.test('logs one line per error at the same level with the same fields, on both'
     for (const [method, path] of [['GET', '/helper/not-found'], ['GET', '/thrown/plain-error'], ['GET', '/nothing-here'], ['PROPFIND', '/ok'], ['GET', '/helper/not-implemented']]) {
       const response = await fetch(base + path, { method })
       await response.text()
-      await new Promise((resolve) => setTimeout(resolve, 20))
       const id = response.headers.get('x-request-id')
-      const mine = logs.filter((line) => line.request_id === id && typeof line.code === 'string')
+      const ofRequest = (): typeof logs => logs.filter((line) => line.request_id === id && typeof line.code === 'string')
+      t.ok(await waitFor(() => ofRequest().length > 0), `${adapter.name} ${method} ${path}: logged`)
+      const mine = ofRequest()
       t.equal(mine.length, 1, `${adapter.name} ${method} ${path}: one line`)
       const [line] = mine
       ;(lines[`${method} ${path}`] ??= []).push({ level: line.level, statusCode: line.statusCode, code: line.code, msg: line.msg, errType: line.err?.type, errMessage: line.err?.message, hasStack: typeof line.err?.stack === 'string' && line.err.stack.length > 0 })

@@ -4,8 +4,8 @@ import pino from 'pino'
 import { pinoHttp } from 'pino-http'
 import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
-import type { LogLine } from '../helper.js'
-import { assertFetched, buildExpress, settle } from './helper.js'
+import { waitFor, type LogLine } from '../helper.js'
+import { assertFetched, buildExpress } from './helper.js'
 import { errorEnvelope, getLogger, getRequestId, MisuseError, notFound } from '../../express.js'
 
 // What only Express has: getRequestId() and getLogger(), pino-http beside
@@ -57,7 +57,7 @@ for (const order of ['before', 'after'] as const) {
     const base = await serve(t, app)
     const response = await fetch(base + '/missing', { headers: { 'x-request-id': 'shared-1' } })
     await assertFetched(t, response, 404, { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error' })
-    await settle()
+    t.ok(await waitFor(() => logs.some((line) => line.msg === 'request completed' && line.request_id === 'shared-1')), 'pino-http has written its line')
     t.equal(response.headers.get('x-request-id'), 'shared-1')
     t.ok(logs.some((line) => line.msg === 'request completed' && line.request_id === 'shared-1'), 'pino-http\'s line carries the id')
     t.equal(logs.filter((line) => line.code === 'not_found' && line.request_id === 'shared-1').length, 1, 'the error line carries it, once')
