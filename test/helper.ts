@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, type LightMyR
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
 import errorEnvelope, { type ErrorEnvelopeOptions } from '../index.js'
@@ -114,4 +115,20 @@ export function linesOf (logs: LogLine[], requestId: string): LogLine[] {
 /** The error response lines of one request (the ones the plugin writes). */
 export function errorLines (logs: LogLine[], requestId: string): LogLine[] {
   return linesOf(logs, requestId).filter((line) => typeof line.code === 'string' && typeof line.statusCode === 'number')
+}
+
+/**
+ * Waits until `condition()` holds, checking it every few milliseconds, for at
+ * most `ms` (read from the monotonic clock, so that a test's fake `Date.now`
+ * cannot stop it); returns whether it held. For what happens after the
+ * client has its answer (a log line written when the response has finished)
+ * or in the background: a test waits for the event, never a fixed time.
+ */
+export async function waitFor (condition: () => boolean, ms = 2000): Promise<boolean> {
+  const until = performance.now() + ms
+  while (!condition()) {
+    if (performance.now() >= until) return false
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  return true
 }

@@ -149,8 +149,12 @@ export function pressureMonitor (settings: UnderPressureSettings): { isUnderPres
   let utilization = performance.eventLoopUtilization()
   let under = false
   function sample (): void {
-    // The histogram's 10 ms resolution is part of every reading.
-    const delay = Math.max(0, histogram.mean / 1e6 - 10)
+    // The histogram's 10 ms resolution is part of every reading. No reading
+    // (a mean of NaN) means its timer never ran twice since the last sample:
+    // the event loop was blocked throughout, the most delay there is
+    // (@fastify/under-pressure 9.2 index.js, updateEventLoopDelay, reads it so).
+    const measured = Math.max(0, histogram.mean / 1e6 - 10)
+    const delay = Number.isNaN(measured) ? Infinity : measured
     histogram.reset()
     const now = performance.eventLoopUtilization()
     const utilized = performance.eventLoopUtilization(now, utilization).utilization

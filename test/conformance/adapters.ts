@@ -8,7 +8,7 @@ import type { Test } from 'tap'
 import swagger from '@fastify/swagger'
 import { codeFor, fastifyEnvelope, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
 import { problemErrors } from '../helper.js'
-import { errorEnvelope as expressEnvelope } from '../../express.js'
+import { errorEnvelope as expressEnvelope, getRequestId } from '../../express.js'
 
 /**
  * A route declared once for both frameworks: a path in the syntax both
@@ -28,8 +28,8 @@ export interface Route {
 
 /** The options both adapters take in the suite. */
 export interface SuiteOptions extends CommonOptions {
-  /** Rate limiting; the key generator, when given, reads only `headers`. */
-  rateLimit?: Omit<RateLimitOptions, 'keyGenerator' | 'redis'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
+  /** Rate limiting, `redis` an ioredis client on both; the key generator, when given, reads only `headers`. */
+  rateLimit?: Omit<RateLimitOptions, 'keyGenerator'> & { keyGenerator?: (request: { headers: Record<string, unknown> }) => string | undefined }
   /** Overload limits, as both adapters take them. */
   underPressure?: UnderPressureOptions
   /** A catalog made by defineErrors(), and where its page is. */
@@ -48,6 +48,8 @@ export interface RouteInput {
   params: unknown
   /** Sets a response header, as the route meant it for its success: Fastify's `reply.header()`, Express's `res.setHeader()`. */
   setHeader: (name: string, value: string) => void
+  /** The request's id, as the adapter gives it: Fastify's `request.id`, Express's `getRequestId(req)`. */
+  requestId: string
 }
 
 /** One parsed log line. */
@@ -108,7 +110,7 @@ export const fastifyAdapter: Adapter = {
     await app.register(envelope.plugin)
     for (const route of routes) {
       const config = { ...(route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit }), ...(route.errors === undefined ? {} : { errors: route.errors }) }
-      app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request, reply) => await route.handler({ body: request.body, query: request.query, params: request.params, setHeader: (name, value) => { reply.header(name, value) } }) })
+      app.route({ method: route.method, url: route.path, schema: route.schema, config, handler: async (request, reply) => await route.handler({ body: request.body, query: request.query, params: request.params, setHeader: (name, value) => { reply.header(name, value) }, requestId: request.id }) })
     }
     await app.listen({ port: 0, host: '127.0.0.1' })
     return { base: await listening(t, app.server), logs, server: app.server, close: async () => { await app.close() }, openApi: () => app.swagger() as Record<string, any> }
@@ -128,7 +130,7 @@ export const expressAdapter: Adapter = {
       const validate = envelope.validate({ body: schema.body, query: schema.querystring, params: schema.params, headers: schema.headers })
       const limit = route.rateLimit === undefined ? [] : [envelope.rateLimit(route.rateLimit)]
       app[route.method.toLowerCase() as 'get'](route.path, ...limit, validate, async (req, res) => {
-        res.json(await route.handler({ body: req.body, query: req.query, params: req.params, setHeader: (name, value) => { res.setHeader(name, value) } }))
+        res.json(await route.handler({ body: req.body, query: req.query, params: req.params, setHeader: (name, value) => { res.setHeader(name, value) }, requestId: getRequestId(req) }))
       })
     }
     app.use(envelope.afterRoutes())

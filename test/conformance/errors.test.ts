@@ -1,5 +1,5 @@
 import t from 'tap'
-import { contractErrors } from '../helper.js'
+import { contractErrors, waitFor } from '../helper.js'
 import { adapters } from './adapters.js'
 import { cases, routes, type Case } from './failures.js'
 
@@ -33,35 +33,12 @@ for (const adapter of adapters) {
   })
 }
 
-t.test('keeps a valid incoming request id and replaces an invalid one, on both', async (t) => {
-  for (const adapter of adapters) {
-    const { base } = await adapter.start(t, routes)
-    const kept = await fetch(base + '/helper/not-found', { headers: { 'x-request-id': 'my-trace-1' } })
-    t.equal(kept.headers.get('x-request-id'), 'my-trace-1', adapter.name)
-    t.same(await kept.json(), { error: { code: 'not_found', message: 'Widget w_9 not found', type: 'invalid_request_error', param: 'id', request_id: 'my-trace-1' } })
-    const ok = await fetch(base + '/ok', { headers: { 'x-request-id': 'bad id <script>' } })
-    t.match(ok.headers.get('x-request-id'), /^req_[A-Za-z0-9_-]{20}$/, `${adapter.name}: a 2xx carries a generated id`)
-    t.same(await ok.json(), { ok: true })
-  }
-})
-
 t.test('shows the real message of a 5xx with exposeServerErrors, on both', async (t) => {
   for (const adapter of adapters) {
     const { base } = await adapter.start(t, routes, { exposeServerErrors: true })
     const response = await fetch(base + '/thrown/plain-error')
     const body = await response.json()
     t.same(body, { error: { code: 'internal_error', message: 'connection to db-primary refused (password=hunter2)', type: 'api_error', request_id: response.headers.get('x-request-id') } }, adapter.name)
-  }
-})
-
-t.test('uses the requestId options alike, on both', async (t) => {
-  for (const adapter of adapters) {
-    const { base } = await adapter.start(t, routes, { requestId: { header: 'x-correlation-id', trustIncoming: false } })
-    const response = await fetch(base + '/helper/forbidden', { headers: { 'x-correlation-id': 'abc-1' } })
-    const id = response.headers.get('x-correlation-id')
-    t.match(id, /^req_/, adapter.name)
-    t.equal(response.headers.get('x-request-id'), null)
-    t.same(await response.json(), { error: { code: 'forbidden', message: 'Not your widget', type: 'permission_error', request_id: id } })
   }
 })
 
@@ -72,9 +49,10 @@ t.test('logs one line per error at the same level with the same fields, on both'
     for (const [method, path] of [['GET', '/helper/not-found'], ['GET', '/thrown/plain-error'], ['GET', '/nothing-here'], ['PROPFIND', '/ok'], ['GET', '/helper/not-implemented']]) {
       const response = await fetch(base + path, { method })
       await response.text()
-      await new Promise((resolve) => setTimeout(resolve, 20))
       const id = response.headers.get('x-request-id')
-      const mine = logs.filter((line) => line.request_id === id && typeof line.code === 'string')
+      const ofRequest = (): typeof logs => logs.filter((line) => line.request_id === id && typeof line.code === 'string')
+      t.ok(await waitFor(() => ofRequest().length > 0), `${adapter.name} ${method} ${path}: logged`)
+      const mine = ofRequest()
       t.equal(mine.length, 1, `${adapter.name} ${method} ${path}: one line`)
       const [line] = mine
       ;(lines[`${method} ${path}`] ??= []).push({ level: line.level, statusCode: line.statusCode, code: line.code, msg: line.msg, errType: line.err?.type, errMessage: line.err?.message, hasStack: typeof line.err?.stack === 'string' && line.err.stack.length > 0 })

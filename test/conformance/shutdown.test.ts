@@ -1,18 +1,28 @@
+import { once } from 'node:events'
 import { connect } from 'node:net'
-import t from 'tap'
-import { contractErrors } from '../helper.js'
+import t, { type Test } from 'tap'
+import { contractErrors, waitFor } from '../helper.js'
 import { envelopeAdapters, type Route, type RunningApp } from './adapters.js'
 
 // While a server closes, the requests still arriving get a 503 envelope
 // with Retry-After and a closed connection, or a closed connection: never
 // the framework's own body. Requests already in flight finish.
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+// A request held in flight: its handler says when it has started and
+// finishes when the test lets it.
+interface Gate { started: Promise<void>, release: () => void, routes: Route[] }
 
-const routes: Route[] = [
-  { method: 'GET', path: '/slow', handler: async () => { await sleep(300); return { ok: true } } },
-  { method: 'GET', path: '/ok', handler: () => ({ ok: true }) }
-]
+function gate (): Gate {
+  let started = (): void => {}
+  let release = (): void => {}
+  const startedPromise = new Promise<void>((resolve) => { started = resolve })
+  const released = new Promise<void>((resolve) => { release = resolve })
+  const routes: Route[] = [
+    { method: 'GET', path: '/slow', handler: async () => { started(); await released; return { ok: true } } },
+    { method: 'GET', path: '/ok', handler: () => ({ ok: true }) }
+  ]
+  return { started: startedPromise, release, routes }
+}
 
 const CLOSING = { code: 'service_unavailable', message: 'The server is shutting down; retry later', type: 'api_error' }
 
@@ -35,18 +45,23 @@ function responsesOf (raw: string): Answer[] {
 }
 
 // Sends `inFlight` on one kept-alive connection, closes the server while it
-// runs, then sends `late` on the same connection; returns all it read.
-async function closeBetween (app: RunningApp, inFlight: string, late: string): Promise<string> {
+// runs, then sends `late` on the same connection; lets `inFlight` finish once
+// the server has the late request, and returns all the connection read.
+async function closeBetween (t: Test, app: RunningApp, held: Gate, inFlight: string, late: string): Promise<string> {
+  let received = 0
+  app.server.on('request', function countRequest () { received++ })
   const socket = connect(Number(new URL(app.base).port), '127.0.0.1')
   let raw = ''
   socket.on('data', (chunk) => { raw += chunk.toString() })
-  const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
-  await new Promise((resolve) => socket.once('connect', resolve))
+  const closed = once(socket, 'close')
+  await once(socket, 'connect')
   socket.write(inFlight)
-  await sleep(50)
+  await held.started
   const closing = app.close()
-  await sleep(50)
+  t.ok(await waitFor(() => !app.server.listening), 'the server stops listening')
   socket.write(late)
+  t.ok(await waitFor(() => received === 2), 'the server has the late request')
+  held.release()
   await closed
   await closing
   return raw
@@ -54,8 +69,9 @@ async function closeBetween (app: RunningApp, inFlight: string, late: string): P
 
 for (const adapter of envelopeAdapters) {
   t.test(`${adapter.name}: a request on a kept-alive connection while the server closes gets the 503 envelope and a closed connection`, async (t) => {
-    const app = await adapter.start(t, routes)
-    const raw = await closeBetween(app, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-1\r\n\r\n')
+    const held = gate()
+    const app = await adapter.start(t, held.routes)
+    const raw = await closeBetween(t, app, held, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-1\r\n\r\n')
     const [inFlight, late] = responsesOf(raw)
     t.equal(inFlight.status, 200, 'the request in flight finishes')
     t.same(JSON.parse(inFlight.body), { ok: true })
@@ -72,10 +88,11 @@ for (const adapter of envelopeAdapters) {
   })
 
   t.test(`${adapter.name}: a request listener of the app's own on the server keeps seeing every request while the server closes`, async (t) => {
-    const app = await adapter.start(t, routes)
+    const held = gate()
+    const app = await adapter.start(t, held.routes)
     const seen: string[] = []
     app.server.on('request', function countRequest (req) { seen.push(String(req.headers['x-request-id'])) })
-    const raw = await closeBetween(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: early-1\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-2\r\n\r\n')
+    const raw = await closeBetween(t, app, held, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: early-1\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-2\r\n\r\n')
     const [inFlight, late] = responsesOf(raw)
     t.equal(inFlight.status, 200)
     t.same(JSON.parse(inFlight.body), { ok: true })
@@ -89,28 +106,35 @@ for (const adapter of envelopeAdapters) {
   })
 
   t.test(`${adapter.name}: under load, every answer while closing is a 200, the 503 envelope or a closed connection`, async (t) => {
-    const app = await adapter.start(t, routes)
+    const app = await adapter.start(t, gate().routes)
     const seen: string[] = []
-    const load = { stopped: false }
+    const load = { stopped: false, answered: 0, refused: 0 }
     async function client (): Promise<void> {
       while (!load.stopped) {
         try {
           const response = await fetch(app.base + '/ok')
           const body = await response.json()
-          if (response.status === 200 && JSON.stringify(body) === '{"ok":true}') continue
+          if (response.status === 200 && JSON.stringify(body) === '{"ok":true}') {
+            load.answered++
+            continue
+          }
+          load.refused++
           const id = response.headers.get('x-request-id')
           if (response.status === 503 && contractErrors(body).length === 0 && JSON.stringify(body) === JSON.stringify({ error: { ...CLOSING, request_id: id } })) continue
           seen.push(`${response.status} ${JSON.stringify(body)}`)
         } catch {
-          // A closed connection, or no server to connect to: allowed.
-          await sleep(5)
+          // A closed connection, or no server to connect to: allowed; a
+          // short pause before the next try.
+          load.refused++
+          await new Promise((resolve) => setTimeout(resolve, 5))
         }
       }
     }
     const clients = Array.from({ length: 6 }, client)
-    await sleep(200)
+    t.ok(await waitFor(() => load.answered >= 60), 'the load runs')
     await app.close()
-    await sleep(100)
+    // Every client meets the closed server a few times.
+    t.ok(await waitFor(() => load.refused >= 30), 'requests met the closing server')
     load.stopped = true
     await Promise.all(clients)
     t.same(seen, [], 'no other answer')

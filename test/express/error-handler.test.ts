@@ -1,10 +1,11 @@
 import t from 'tap'
 import express from 'express'
+import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import { assertFetched, buildExpress, rawExchange, settle } from './helper.js'
-import type { LogLine } from '../helper.js'
+import { assertFetched, buildExpress, rawExchange } from './helper.js'
+import { waitFor, type LogLine } from '../helper.js'
 import { conflict, errorEnvelope, notFound } from '../../express.js'
 
 const masked = { code: 'internal_error', message: 'Internal server error', type: 'api_error' }
@@ -50,8 +51,8 @@ t.test('replaces the headers of the content the route meant to send', async (t) 
 t.test('cuts a response whose headers were sent, and logs it once', async (t) => {
   const { app, logs, listen } = buildExpress(t)
   app.get('/stream', (_req, res, next) => {
-    res.write('part-one;')
-    setTimeout(() => { next(new Error('stream broke')) }, 20)
+    // Fails once the first part has gone to the socket.
+    res.write('part-one;', () => { next(new Error('stream broke')) })
   })
   const base = await listen()
   const raw = await rawExchange(base, 'GET /stream HTTP/1.1\r\nHost: x\r\nX-Request-Id: cut-1\r\n\r\n')
@@ -59,8 +60,9 @@ t.test('cuts a response whose headers were sent, and logs it once', async (t) =>
   t.match(raw, /part-one;/)
   t.notMatch(raw, /internal_error/)
   t.notMatch(raw, /0\r\n\r\n$/, 'no final chunk: the client can tell the body is cut')
-  await settle()
-  const lines = logs.filter((line) => line.request_id === 'cut-1' && line.code !== undefined)
+  const mine = (): LogLine[] => logs.filter((line) => line.request_id === 'cut-1' && line.code !== undefined)
+  t.ok(await waitFor(() => mine().length > 0), 'the failure is logged')
+  const lines = mine()
   t.same(lines.map((line) => [line.level, line.statusCode, line.msg]), [[50, 500, 'stream broke']])
 })
 
@@ -82,16 +84,18 @@ t.test('answers the fixed 500 envelope when writing the answer fails', async (t)
 
 t.test('writes nothing to a client that left before its handler failed, and logs it once', async (t) => {
   const { app, logs, listen } = buildExpress(t)
-  app.get('/slow', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 80))
+  // The handler fails once the client has left: when the response closes
+  // unfinished.
+  app.get('/slow', async (_req, res) => {
+    await once(res, 'close')
     throw new Error('too late')
   })
   const base = await listen()
   const raw = await rawExchange(base, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-1\r\n\r\n', 10)
-
-  await new Promise((resolve) => setTimeout(resolve, 150))
   t.equal(raw, '')
-  const lines = logs.filter((line) => line.request_id === 'left-1' && line.code !== undefined)
+  const mine = (): LogLine[] => logs.filter((line) => line.request_id === 'left-1' && line.code !== undefined)
+  t.ok(await waitFor(() => mine().length > 0), 'the failure is logged')
+  const lines = mine()
   t.same(lines.map((line) => [line.level, line.statusCode, line.err?.message]), [[50, 500, 'too late']])
 })
 
@@ -117,7 +121,8 @@ t.test('writes no line for an answer below the logger\'s level, and one for an a
   const base = await listen()
   await assertFetched(t, await fetch(base + '/missing', { headers: { 'x-request-id': 'quiet-1' } }), 404, { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' })
   await assertFetched(t, await fetch(base + '/broken', { headers: { 'x-request-id': 'loud-1' } }), 500, masked)
-  await settle()
+  // The 4xx finished first: its line, had it one, would be written by now.
+  t.ok(await waitFor(() => logs.some((line) => line.request_id === 'loud-1')), 'the 5xx is logged')
   t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [['loud-1', 50, 'db down']], 'the 4xx is logged at info, below warn')
 })
 
@@ -133,7 +138,7 @@ t.test('logs an error answered by errorHandler() mounted without beforeRoutes() 
   t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
   const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/missing`)
   const body = await assertFetched(t, response, 404, { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' })
-  await settle()
+  t.ok(await waitFor(() => logs.some((line) => line.request_id === body.error.request_id)), 'the answer is logged')
   t.match(body.error.request_id, /^req_[A-Za-z0-9_-]{20}$/)
   t.same(logs.map((line) => [line.request_id, line.level, line.msg]), [
     [undefined, 40, 'error-envelope: beforeRoutes() is not mounted, so answers that succeed carry no request id and req.log is undefined: mount app.use(envelope.beforeRoutes()) before the routes'],

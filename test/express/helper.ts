@@ -57,11 +57,6 @@ export async function assertFetched (t: Test, response: Response, status: number
   return body
 }
 
-/** Waits for log lines written when a response closes. */
-export async function settle (): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 20))
-}
-
 /**
  * Writes a raw request to the app and returns every byte it wrote back until
  * the connection closed; with `leaveAfterMs`, the client destroys its side

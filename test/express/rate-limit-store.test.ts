@@ -1,4 +1,5 @@
 import t from 'tap'
+import { waitFor } from '../helper.js'
 import { storeHealth } from '../../lib/core/store-health.js'
 import { deadlineRedisStore, type CountingStore, type RedisStoreClass } from '../../lib/express/rate-limit-store.js'
 
@@ -42,14 +43,14 @@ t.test('swaps in a fresh store once a probe answers after an outage that began a
   const health = storeHealth({ timeout: 100, onOutage () { events.push('down') }, onRecovery () { events.push('up') } })
   const store = deadlineRedisStore(fakeStoreClass(calls, state), redis, 'rl-', health)
   store.init({ windowMs: 5000 })
-  await new Promise((resolve) => setTimeout(resolve, 5))
+  t.ok(await waitFor(() => events.length > 0), 'the script load has failed')
   t.same(events, ['down'], 'the failed script load is an outage')
   await t.rejects(store.increment('k'), { code: 'ERR_RATE_LIMIT_STORE', message: 'Rate limit store is unavailable' })
-  await new Promise((resolve) => setTimeout(resolve, 5))
+  t.ok(await waitFor(() => !health.probing), 'the probe has settled')
   t.equal(health.down, true, 'the probe failed too')
   state.failing = false
   await t.rejects(store.increment('k'), { code: 'ERR_RATE_LIMIT_STORE' })
-  await new Promise((resolve) => setTimeout(resolve, 5))
+  t.ok(await waitFor(() => !health.probing), 'the next probe has settled')
   t.same(events, ['down', 'up'], 'a probe answered')
   t.same((await store.increment('k')).totalHits, 1, 'the fresh store counts')
 })

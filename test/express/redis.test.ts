@@ -13,7 +13,8 @@ async function client (t: Test, server: RedisServer): Promise<Redis> {
 
 // storeTimeout is raised here, as on the Fastify side: 100 requests in one
 // burst keep the event loop busy longer than the default deadline, and this
-// file is about counting; redis-faults.test.ts holds the deadline to 100 ms.
+// file is about counting; test/conformance/redis-faults.test.ts holds the
+// deadline to 100 ms.
 async function instance (t: Test, server: RedisServer, max: number, timeWindow: number): Promise<string> {
   const built = buildExpress(t, { rateLimit: { max, timeWindow, redis: await client(t, server), nameSpace: 'test:', storeTimeout: 2000 } })
   built.app.get('/widgets', (_req, res) => { res.json({ widgets: [] }) })

@@ -14,7 +14,7 @@ async function client (t: Test, server: RedisServer): Promise<Redis> {
 
 // storeTimeout is raised here: 100 requests injected in one burst keep the
 // event loop busy longer than the default deadline, and this file is about
-// counting; test/redis-faults.test.ts holds the deadline to 100 ms.
+// counting; test/conformance/redis-faults.test.ts holds the deadline to 100 ms.
 async function instance (t: Test, server: RedisServer, max: number, timeWindow: number): Promise<FastifyInstance> {
   const { app } = await build(t, {
     plugin: { rateLimit: { max, timeWindow, redis: await client(t, server), nameSpace: 'test:', storeTimeout: 2000 } },

@@ -1,30 +1,44 @@
 import Fastify from 'fastify'
+import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
-import t from 'tap'
-import { contractErrors, problemErrors } from '../helper.js'
+import t, { type Test } from 'tap'
+import { contractErrors, problemErrors, waitFor } from '../helper.js'
 import errorEnvelope from '../../index.js'
 
 // The options a request refused while the server closes follows: the
 // request id header and its trust, the format, and HEAD.
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+// A /slow route held in flight: it says when it has started, and finishes
+// when the test releases it (at once for a request that starts after that).
+function heldRoute (app: ReturnType<typeof Fastify>): { started: () => number, release: () => void } {
+  let started = 0
+  let release = (): void => {}
+  const released = new Promise<void>((resolve) => { release = resolve })
+  app.get('/slow', async () => { started++; await released; return { ok: true } })
+  return { started: () => started, release }
+}
 
 // Sends a slow request, closes the server while it runs, then sends `late`
-// on the same connection; returns what the connection read.
-async function lateRequest (app: ReturnType<typeof Fastify>, late: string): Promise<string> {
-  app.get('/slow', async () => { await sleep(200); return { ok: true } })
+// on the same connection and lets the slow one finish once the server has
+// it; returns what the connection read from the 503 on.
+async function lateRequest (t: Test, app: ReturnType<typeof Fastify>, late: string): Promise<string> {
+  const held = heldRoute(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
+  let received = 0
+  app.server.on('request', function countRequest () { received++ })
   const socket = connect((app.server.address() as AddressInfo).port, '127.0.0.1')
   let raw = ''
   socket.on('data', (chunk) => { raw += chunk.toString() })
-  const closed = new Promise<void>((resolve) => { socket.on('close', () => { resolve() }) })
-  await new Promise((resolve) => socket.once('connect', resolve))
+  const closed = once(socket, 'close')
+  await once(socket, 'connect')
   socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
-  await sleep(30)
+  t.ok(await waitFor(() => held.started() === 1), 'the slow request is in flight')
   const closing = app.close()
-  await sleep(30)
+  t.ok(await waitFor(() => !app.server.listening), 'the server stops listening')
   socket.write(late)
+  t.ok(await waitFor(() => received === 2), 'the server has the late request')
+  held.release()
   await closed
   await closing
   return raw.slice(raw.indexOf('HTTP/1.1 503'))
@@ -33,7 +47,7 @@ async function lateRequest (app: ReturnType<typeof Fastify>, late: string): Prom
 t.test('answers with problem details when Accept prefers them, with Vary, without an id header when it is off', async (t) => {
   const app = Fastify()
   await app.register(errorEnvelope, { format: 'negotiate', requestId: { header: false } })
-  const raw = await lateRequest(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nAccept: application/problem+json\r\nX-Request-Id: sent-1\r\n\r\n')
+  const raw = await lateRequest(t, app, 'GET /slow HTTP/1.1\r\nHost: x\r\nAccept: application/problem+json\r\nX-Request-Id: sent-1\r\n\r\n')
   const [head, body] = raw.split('\r\n\r\n')
   t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
   t.match(head, /\r\ncontent-type: application\/problem\+json; charset=utf-8\r\n/)
@@ -56,7 +70,7 @@ t.test('with a serverFactory wrapping Fastify\'s handler, replaces that first li
     }
   })
   await app.register(errorEnvelope)
-  const raw = await lateRequest(app, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-3\r\n\r\n')
+  const raw = await lateRequest(t, app, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-3\r\n\r\n')
   const [head, body] = raw.split('\r\n\r\n')
   t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
   t.match(head, /\r\nx-request-id: late-3\r\n/)
@@ -69,7 +83,7 @@ t.test('with a serverFactory wrapping Fastify\'s handler, replaces that first li
 t.test('generates its own id when incoming ids are not trusted, and sends no body to HEAD', async (t) => {
   const app = Fastify()
   await app.register(errorEnvelope, { requestId: { trustIncoming: false } })
-  const raw = await lateRequest(app, 'HEAD /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: sent-1\r\n\r\n')
+  const raw = await lateRequest(t, app, 'HEAD /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: sent-1\r\n\r\n')
   const [head, body] = raw.split('\r\n\r\n')
   t.match(head, /^HTTP\/1\.1 503 Service Unavailable\r\n/)
   t.match(head, /\r\nx-request-id: req_[A-Za-z0-9_-]{20}\r\n/, 'a generated id')
@@ -86,7 +100,7 @@ t.test('answers HTTP/2 requests that meet the close with the envelope or a close
   const { connect: connectHttp2 } = await import('node:http2')
   const app = Fastify({ http2: true })
   await app.register(errorEnvelope)
-  app.get('/slow', async () => { await sleep(100); return { ok: true } })
+  const held = heldRoute(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const session = connectHttp2(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`)
   t.teardown(() => { session.destroy() })
@@ -109,12 +123,22 @@ t.test('answers HTTP/2 requests that meet the close with the envelope or a close
     })
   }
   const inFlight = get('/slow')
-  await sleep(20)
+  t.ok(await waitFor(() => held.started() === 1), 'the slow request is in flight')
   const closing = app.close()
-  // Streams opened as the server closes: before its GOAWAY, or after.
-  const late = await Promise.all(Array.from({ length: 20 }, async (_unused, i) => { await sleep(i); return await get('/slow') }))
+  // Streams opened as the server closes, one a millisecond: before its
+  // GOAWAY, or after. The slow requests stay in flight until every late
+  // stream has ended or is held in its handler.
+  let ended = 0
+  const late = Promise.all(Array.from({ length: 20 }, async (_unused, i) => {
+    await new Promise((resolve) => setTimeout(resolve, i))
+    const answer = await get('/slow')
+    ended++
+    return answer
+  }))
+  t.ok(await waitFor(() => ended + held.started() - 1 === 20), 'every late stream has ended or is in flight')
+  held.release()
   t.same(JSON.parse(((await inFlight) as { body: string }).body), { ok: true }, 'the request in flight finishes')
-  for (const answer of late) {
+  for (const answer of await late) {
     if (answer === 'refused') continue
     if (answer.status === 200) {
       t.same(JSON.parse(answer.body), { ok: true })
