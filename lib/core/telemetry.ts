@@ -81,8 +81,6 @@ interface ContextLike { getValue: (key: symbol) => unknown }
 export interface OtelApi extends MetricsApi {
   trace: { getSpan: (context: ContextLike) => SpanLike | undefined }
   context: { active: () => ContextLike }
-  /** The context while none is active; the only one without a context manager registered. */
-  ROOT_CONTEXT: ContextLike
   createContextKey: (description: string) => symbol
   SpanStatusCode: { ERROR: number }
 }
@@ -196,11 +194,7 @@ export function reportErrorAnswer<R> (
   try {
     const counter = telemetry.metrics ? errorCounter(api) : undefined
     const context = api.context.active()
-    // The root context holds no span: without a context manager registered
-    // it is the only one, and only the adapter's own span can be there.
-    const active = context === api.ROOT_CONTEXT
-      ? asSpan(port.spanOf(request))
-      : httpServerSpan(api, context) ?? asSpan(port.spanOf(request)) ?? api.trace.getSpan(context)
+    const active = httpServerSpan(api, context) ?? asSpan(port.spanOf(request)) ?? api.trace.getSpan(context)
     const marking = active !== undefined && telemetry.spans && active.isRecording()
     if (counter !== undefined || marking) {
       const errorType = errorTypeOf(answer, codeDocs)
