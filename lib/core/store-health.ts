@@ -75,10 +75,65 @@ export function markUp (health: StoreHealth): void {
 }
 
 /**
+ * How a store call ends: `error` is null when the store answered, and
+ * `value` is then its answer.
+ *
+ * @example
+ * ```ts
+ * const done: StoreDone<number> = (error, value) => { if (error === null) console.log(value) }
+ * ```
+ */
+export type StoreDone<T> = (error: unknown, value?: T | null) => void
+
+/**
  * One store call under the health record's deadline, for stores that answer
- * with a promise: it settles within `timeout` whatever the driver does, and
- * rejects with a `RateLimitStoreError` when the store failed, was too slow or
- * is down (then `probe` runs, one at a time).
+ * with a callback: `callback` runs once, within `timeout` whatever the
+ * driver does, with the store's answer or a `RateLimitStoreError` (the
+ * driver's error as its `cause`) when the store failed, was too slow or is
+ * down. While it is down, calls fail at once and `probe` runs in the
+ * background, one at a time, until the store answers again.
+ *
+ * A failing `call` must call back with a non-null error.
+ *
+ * @example
+ * ```ts
+ * storeCall(health, (done) => store.incr(key, done), (done) => store.read(key, done), (error, hits) => {})
+ * ```
+ */
+export function storeCall<T> (health: StoreHealth, call: (done: StoreDone<T>) => void, probe: (done: StoreDone<unknown>) => void, callback: (error: RateLimitStoreError | null, value?: T) => void): void {
+  if (health.down) {
+    if (!health.probing) {
+      health.probing = true
+      probe(function probeAnswer (error) {
+        health.probing = false
+        if (error === null) markUp(health)
+      })
+    }
+    callback(new RateLimitStoreError('Rate limit store is unavailable'))
+    return
+  }
+  let settled = false
+  const timer = setTimeout(function storeDeadline () {
+    settled = true
+    const error = new RateLimitStoreError(`Rate limit store did not answer within ${health.timeout} ms`)
+    markDown(health, error)
+    callback(error)
+  }, health.timeout)
+  call(function storeAnswer (error, value) {
+    clearTimeout(timer)
+    if (error === null) markUp(health)
+    else markDown(health, error)
+    if (settled) return
+    settled = true
+    if (error === null) callback(null, value as T)
+    else callback(new RateLimitStoreError('Rate limit store failed', { cause: error }))
+  })
+}
+
+/**
+ * `storeCall()` for stores that answer with a promise: it settles within
+ * `timeout`, and rejects with a `RateLimitStoreError` when the store failed,
+ * was too slow or is down.
  *
  * @example
  * ```ts
@@ -86,34 +141,22 @@ export function markUp (health: StoreHealth): void {
  * ```
  */
 export function deadlineCall<T> (health: StoreHealth, call: () => Promise<T>, probe: () => Promise<unknown>): Promise<T> {
-  // `call` and `probe` are async functions: they reject, never throw.
-  if (health.down) {
-    if (!health.probing) {
-      health.probing = true
-      probe().then(function probeAnswer () { health.probing = false; markUp(health) }, function probeFailed () { health.probing = false })
-    }
-    return Promise.reject(new RateLimitStoreError('Rate limit store is unavailable'))
-  }
   return new Promise<T>(function deadline (resolve, reject) {
-    let settled = false
-    const timer = setTimeout(function storeDeadline () {
-      settled = true
-      const error = new RateLimitStoreError(`Rate limit store did not answer within ${health.timeout} ms`)
-      markDown(health, error)
-      reject(error)
-    }, health.timeout)
-    call().then(function storeAnswer (value) {
-      clearTimeout(timer)
-      markUp(health)
-      if (settled) return
-      settled = true
-      resolve(value)
-    }, function storeFailed (error: unknown) {
-      clearTimeout(timer)
-      markDown(health, error)
-      if (settled) return
-      settled = true
-      reject(new RateLimitStoreError('Rate limit store failed', { cause: error }))
+    storeCall<T>(health, settleWith(call), settleWith(probe), function settled (error, value) {
+      if (error === null) resolve(value as T)
+      else reject(error)
     })
   })
+}
+
+// A promise's outcome as a store callback; a rejection without a reason is
+// still a failure.
+function settleWith<T> (call: () => Promise<T>): (done: StoreDone<T>) => void {
+  return function callStore (done) {
+    call().then(function answered (value) {
+      done(null, value)
+    }, function failed (error: unknown) {
+      done(error ?? new Error('Rate limit store failed without a reason'))
+    })
+  }
 }

@@ -2,7 +2,7 @@ import type LocalStore from '@fastify/rate-limit/store/LocalStore.js'
 import type RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import { loadPeer } from '../core/peer.js'
 import type { RateLimitRedis } from '../core/rate-limit-options.js'
-import { markDown, markUp, RateLimitStoreError, storeHealth, type StoreHealth } from '../core/store-health.js'
+import { storeCall, storeHealth, type StoreHealth } from '../core/store-health.js'
 
 /** What a store call answers: the count of the key in its window and the milliseconds left. */
 export type StoreCallback = (error: Error | null, result?: { current: number, ttl: number }) => void
@@ -89,11 +89,10 @@ interface Health extends StoreHealth {
  * that fails, or does not answer within `timeout`, calls back with a
  * `RateLimitStoreError` in time, whatever the driver does.
  *
- * Once a call has failed, Redis counts as down: calls fail at once, and one
- * read at a time goes to Redis in the background (the probe) until one
- * answers. A Redis that accepts connections but never answers thus holds
- * one pending command, not one per request, and requests during an outage
- * wait for nothing.
+ * The deadline and the health record are the core's `storeCall()`, as on
+ * Express: once a call has failed, Redis counts as down, calls fail at
+ * once, and one read at a time goes to Redis in the background (the probe)
+ * until one answers.
  *
  * @example
  * ```ts
@@ -121,37 +120,12 @@ class DeadlineRedisStore implements RateLimitStore {
   }
 
   incr (key: string, callback: StoreCallback, timeWindow: number, max: number): void {
-    const health = this.#health
-    if (health.down) {
-      if (!health.probing) this.#probe(key)
-      callback(new RateLimitStoreError('Rate limit store is unavailable'))
-      return
-    }
-    let settled = false
-    const timer = setTimeout(function storeDeadline () {
-      settled = true
-      const error = new RateLimitStoreError(`Rate limit store did not answer within ${health.timeout} ms`)
-      markDown(health, error)
-      callback(error)
-    }, health.timeout)
-    this.#inner.incr(key, function storeAnswer (error, result) {
-      clearTimeout(timer)
-      if (error === null) markUp(health)
-      else markDown(health, error)
-      if (settled) return
-      settled = true
-      if (error === null) callback(null, result as { current: number, ttl: number })
-      else callback(new RateLimitStoreError('Rate limit store failed', { cause: error }))
-    }, timeWindow, max)
-  }
-
-  #probe (key: string): void {
-    const health = this.#health
-    health.probing = true
-    this.#inner.read(key, function probeAnswer (error) {
-      health.probing = false
-      if (error === null) markUp(health)
-    })
+    const inner = this.#inner
+    storeCall<{ current: number, ttl: number }>(this.#health, function count (done) {
+      inner.incr(key, done, timeWindow, max)
+    }, function probe (done) {
+      inner.read(key, done)
+    }, callback)
   }
 
   child (params: { routeId: string }): RateLimitStore {
