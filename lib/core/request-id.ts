@@ -13,20 +13,6 @@ import { randomFillSync } from 'node:crypto'
  */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/
 
-// REQUEST_ID_PATTERN as a length check and two tables of the characters
-// allowed first and after: a loop over 24 characters here costs less on an
-// error's path than entering the regular expression engine.
-const MAX_ID_LENGTH = 128
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-const FIRST_CHARS = asciiTable(ALPHANUMERIC)
-const OTHER_CHARS = asciiTable(ALPHANUMERIC + '._:=-')
-
-function asciiTable (chars: string): Uint8Array {
-  const table = new Uint8Array(128)
-  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1
-  return table
-}
-
 // 15 random bytes are 20 base64url characters (15 is a multiple of 3, so a
 // block of them encodes to whole 20-character ids): 120 bits, unique across
 // processes without coordination.
@@ -81,14 +67,7 @@ function prefixedPool (): string {
  * ```
  */
 export function isValidRequestId (value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) return false
-  const first = value.charCodeAt(0)
-  if (first >= 128 || FIRST_CHARS[first] === 0) return false
-  for (let i = 1; i < value.length; i++) {
-    const code = value.charCodeAt(i)
-    if (code >= 128 || OTHER_CHARS[code] === 0) return false
-  }
-  return true
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value)
 }
 
 /**
