@@ -129,7 +129,7 @@ process.stdout.write(JSON.stringify(seen))
     }
   })
 
-  t.test('a Fastify install fails at registration, with the install command, for an option whose peer is missing', async (t) => {
+  t.test('a Fastify install limits rates with fastify alone, and fails at registration, with the install command, for an option whose peer is missing', async (t) => {
     const app = project(t, 'fastify')
     run('npm', ['install', '--no-audit', '--no-fund', '--silent', tarball, 'fastify@5'], app)
     t.notOk(existsSync(join(app, 'node_modules', '@fastify', 'rate-limit')), '@fastify/rate-limit is not installed')
@@ -137,8 +137,13 @@ process.stdout.write(JSON.stringify(seen))
     writeFileSync(join(app, 'app.mjs'), `import Fastify from 'fastify'
 import errorEnvelope, { serverOptions } from 'error-envelope'
 const seen = []
-for (const options of [{ rateLimit: { max: 2 } }, { underPressure: { maxEventLoopDelay: 1000 } }]) {
-  try { await Fastify().register(errorEnvelope, options).ready() } catch (error) { seen.push([error.code, error.message]) }
+try { await Fastify().register(errorEnvelope, { underPressure: { maxEventLoopDelay: 1000 } }).ready() } catch (error) { seen.push([error.code, error.message]) }
+const limited = Fastify()
+await limited.register(errorEnvelope, { rateLimit: { max: 1 } })
+limited.get('/ok', async () => ({ ok: true }))
+for (let i = 0; i < 2; i++) {
+  const response = await limited.inject('/ok')
+  seen.push([response.statusCode, response.headers['x-ratelimit-remaining'], response.headers['x-request-id'], response.json()])
 }
 const app = Fastify({ ...serverOptions() })
 await app.register(errorEnvelope)
@@ -146,10 +151,15 @@ app.get('/ok', async () => ({ ok: true }))
 seen.push((await app.inject('/ok')).statusCode)
 process.stdout.write(JSON.stringify(seen))
 `)
-    t.same(JSON.parse(run(process.execPath, ['app.mjs'], app)), [
-      ['ERR_ENVELOPE_PEER_MISSING', 'error-envelope: the rateLimit option needs @fastify/rate-limit, which is not installed: npm install @fastify/rate-limit'],
+    const seen = JSON.parse(run(process.execPath, ['app.mjs'], app))
+    const [, , [, , limitedId, limited]] = seen
+    t.same(contractErrors(limited), [], 'the 429 answers the contract')
+    t.same(seen, [
       ['ERR_ENVELOPE_PEER_MISSING', 'error-envelope: the underPressure option needs @fastify/under-pressure, which is not installed: npm install @fastify/under-pressure'],
+      [200, '0', seen[1][2], { ok: true }],
+      [429, '0', limitedId, { error: { code: 'rate_limit_exceeded', message: 'Rate limit exceeded, retry in 60 seconds', type: 'rate_limit_error', request_id: limitedId } }],
       200
     ])
+    t.match(limitedId, /^req_/)
   })
 })

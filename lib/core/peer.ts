@@ -45,13 +45,11 @@ export function loadPeer<T> (peer: string, user: string, options: PeerOptions = 
     /* c8 ignore next 2: resolving fails otherwise only on a broken package.json of the peer */
     throw error
   }
-  return require(options.path === undefined ? peer : `${peer}/${options.path}`) as T
+  return require(peer) as T
 }
 
 /** Options of `loadPeer()`. */
 export interface PeerOptions {
-  /** A file of the peer to load rather than its main one, such as `store/LocalStore.js`. */
-  path?: string
   /** Words added to the message, after the install command. */
   hint?: string
   /** A package the peer is a dependency of, to resolve it from: `fastify` for `@fastify/ajv-compiler`. */

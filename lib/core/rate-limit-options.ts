@@ -34,6 +34,7 @@ export type RateLimitKeyGenerator<Request = any> = (request: Request) =>
  * ```
  */
 export interface RateLimitRedis {
+  /** Defines a script as a command; the Fastify adapter's store counts with one, `errorEnvelopeCount`. */
   defineCommand (name: string, definition: { lua: string, numberOfKeys?: number }): void
   /** Sends one command; the Express adapter's store speaks to Redis through it. */
   call?: (command: string, ...args: Array<string | number>) => Promise<unknown>
@@ -42,7 +43,7 @@ export interface RateLimitRedis {
 /**
  * Options of the rate limiter, the same for both adapters: it counts in
  * memory by default, in Redis when `redis` is given (with
- * `@fastify/rate-limit` on Fastify, `express-rate-limit` and
+ * the package's own store on Fastify, `express-rate-limit` and
  * `rate-limit-redis` on Express). `Request` is the framework's request, as
  * `keyGenerator` receives it.
  *
@@ -106,7 +107,8 @@ export interface RateLimitSettings extends LimitSettings {
 export const defaultMax = 100
 export const defaultTimeWindow = 60_000
 export const defaultHeaders: RateLimitHeaders = 'legacy'
-// @fastify/rate-limit's own prefix (store/RedisStore.js, v11.2).
+// The prefix @fastify/rate-limit (v11) gives its Redis keys: an app moving
+// from it keeps its counters.
 export const defaultNameSpace = 'fastify-rate-limit-'
 export const defaultStoreTimeout = 100
 export const defaultOnStoreError = 'open'

@@ -21,7 +21,7 @@ export type { LogLevel, RequestIdOptions } from '../core/options.js'
  * ```
  */
 export interface ErrorEnvelopeOptions extends CommonOptions {
-  /** Rate limiting with `@fastify/rate-limit`; off unless given. */
+  /** Rate limiting, in memory or in Redis; off unless given. */
   rateLimit?: RateLimitOptions | false
   /** Turns what a handler threw into the error to answer; see the README's "Customising answers". */
   mapError?: MapError<FastifyRequest>

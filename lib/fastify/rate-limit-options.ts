@@ -12,8 +12,8 @@ declare module 'fastify' {
      * The route's own limit (`max`, `timeWindow`, `ban`, `keyGenerator`),
      * counted apart from the global one; `false` leaves the route unlimited.
      * The type is the package's own, so that the declarations need no
-     * `@fastify/rate-limit` (an optional peer); error-envelope rejects
-     * other fields at registration.
+     * `@fastify/rate-limit`; error-envelope rejects other fields at
+     * registration.
      *
      * @example
      * ```ts
@@ -48,8 +48,8 @@ declare module 'fastify' {
 export type RateLimitKeyGenerator = CoreKeyGenerator<FastifyRequest>
 
 /**
- * Options of the Fastify plugin's rate limiter, which counts with
- * `@fastify/rate-limit`: in memory by default, in Redis when `redis` is given.
+ * Options of the Fastify plugin's rate limiter, which counts in the
+ * package's own store: in memory by default, in Redis when `redis` is given.
  *
  * @example
  * ```ts

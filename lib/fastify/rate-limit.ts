@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { headerSeconds } from '../core/rate-limit-headers.js'
 import { keyFailedMessage, rateLimitAnswer, storeFailure, storeOutageMessage, storeRecoveryMessage, type CountedLimit } from '../core/rate-limit-answer.js'
 import { requestKey } from '../core/rate-limit-key.js'
+import { memoryStore, redisStore, type RateLimitStore } from '../core/rate-limit-store.js'
 import { MisuseError } from '../core/misuse.js'
 import { safeLog } from '../core/safe-log.js'
 import type { Settings } from './options.js'
 import { normalizeRouteRateLimit, type LimitSettings, type RateLimitSettings } from './rate-limit-options.js'
-import { deadlineRedisStore, memoryStore, type RateLimitStore } from './rate-limit-store.js'
 
 /** One limit as its hook counts it. */
 interface Limit extends CountedLimit {
@@ -21,10 +21,10 @@ interface Limit extends CountedLimit {
  * the hooks the not-found fallback needs so that 404, 405 and 501 answers
  * count against the same key.
  *
- * Counting is `@fastify/rate-limit`'s: its in-memory store, or its Redis
- * store behind a deadline. Keys, headers, the 429 and 403 envelopes and a
- * failing store are answered by the core, as on Express; the hooks call the
- * store directly, with no promise per request. Every route added later gets a
+ * Counting is the core's store (`lib/core/rate-limit-store.ts`): in memory,
+ * or in Redis behind a deadline. Keys, headers, the 429 and 403 envelopes
+ * and a failing store are answered by the core, as on Express; the hooks
+ * call the store directly, with no promise per request. Every route added later gets a
  * named `onRequest` hook that runs before the route's own: the global limit,
  * or the route's `config.rateLimit` counted apart; `config.rateLimit: false`
  * opts out. With `global: false`, only routes with a `config.rateLimit` are
@@ -103,7 +103,7 @@ function routeBucket (route: RouteOptions): string {
 
 function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateLimitStore {
   if (options.redis === undefined) return memoryStore()
-  const Store = deadlineRedisStore({
+  return redisStore({
     redis: options.redis,
     nameSpace: options.nameSpace,
     timeout: options.storeTimeout,
@@ -114,7 +114,6 @@ function rootStore (fastify: FastifyInstance, options: RateLimitSettings): RateL
       safeLog(fastify.log, 'info', undefined, storeRecoveryMessage)
     }
   })
-  return new Store()
 }
 
 function limitHook (store: RateLimitStore, policy: string, limit: LimitSettings, options: RateLimitSettings): onRequestHookHandler {
@@ -148,7 +147,7 @@ function count (limit: Limit, key: string, reply: FastifyReply, done: HookHandle
     const answer = rateLimitAnswer(limit, result.current, result.ttl)
     reply.headers(answer.headers)
     done(answer.error)
-  }, limit.timeWindow, limit.max)
+  }, limit.timeWindow)
 }
 
 function ipOf (request: FastifyRequest): string {

@@ -68,5 +68,18 @@ if (redisAvailable(t)) {
       t.equal(fresh.status, 200)
       t.equal(fresh.headers.get('x-ratelimit-remaining'), '0')
     })
+
+    t.test(`${adapter.name}: starts a window afresh for a key left without an expiry`, async (t) => {
+      const admin = await client(t, server)
+      await admin.flushall()
+      await admin.set('test:127.0.0.1', '4')
+      const base = await instance(t, adapter, server, 10, 60_000)
+      const response = await fetch(`${base}/widgets`)
+      t.equal(response.status, 200)
+      t.equal(response.headers.get('x-ratelimit-remaining'), '9', 'the stale count is not carried on')
+      t.equal(await admin.get('test:127.0.0.1'), '1')
+      const ttl = await admin.pttl('test:127.0.0.1')
+      t.ok(ttl > 0 && ttl <= 60_000, `the key expires with the window (${ttl} ms left)`)
+    })
   }
 }

@@ -6,18 +6,23 @@ import type { FastifyInstance } from 'fastify'
 
 type Reply = (error: Error | null, result?: [number, number]) => void
 
-// A scripted stand-in for an ioredis client: it answers the rate-limit
-// command of @fastify/rate-limit's RedisStore as Redis would, fails with a
-// driver's error, or never answers, as the test says.
+// A scripted stand-in for an ioredis client: it answers the count command
+// the store defines as Redis would, fails with a driver's error, or never
+// answers, as the test says.
 class ScriptedRedis {
   mode: 'answer' | 'fail' | 'hang' = 'answer'
   readonly keys: string[] = []
+  readonly defined: string[] = []
   readonly pending: Array<() => void> = []
   readonly #counts = new Map<string, number>()
 
-  defineCommand (): void {}
+  // As ioredis does: the command becomes a method of the client.
+  defineCommand (name: string, definition: { numberOfKeys?: number }): void {
+    this.defined.push(`${name} ${definition.numberOfKeys}`)
+    Object.defineProperty(this, name, { value: this.count.bind(this) })
+  }
 
-  rateLimit (key: string, timeWindow: number, _max: number, _continue: boolean, _backoff: boolean, reply: Reply): void {
+  count (key: string, timeWindow: number, reply: Reply): void {
     this.keys.push(key)
     if (this.mode === 'fail') {
       setImmediate(() => reply(new Error('connect ECONNREFUSED 10.9.8.7:6379')))
@@ -36,9 +41,9 @@ class ScriptedRedis {
     else setImmediate(answer)
   }
 
-  rateLimitRead (key: string, reply: Reply): void {
+  pttl (key: string, reply: (error: Error | null, ttl?: number) => void): void {
     this.keys.push(`read ${key}`)
-    const answer = (): void => reply(this.mode === 'fail' ? new Error('connect ECONNREFUSED 10.9.8.7:6379') : null, [this.#counts.get(key) ?? 0, 1])
+    const answer = (): void => reply(this.mode === 'fail' ? new Error('connect ECONNREFUSED 10.9.8.7:6379') : null, 1)
     if (this.mode === 'hang') this.pending.push(answer)
     else setImmediate(answer)
   }
@@ -79,6 +84,10 @@ t.test('counts in Redis under the name space, a route\'s own limit under its met
   t.equal((await app.inject('/search')).statusCode, 200)
   t.equal((await app.inject('/search')).statusCode, 429)
   t.same(redis.keys, ['rl:127.0.0.1', 'rl:GET/search-127.0.0.1', 'rl:GET/search-127.0.0.1'])
+  t.same(redis.defined, ['errorEnvelopeCount 1'], 'the count script is defined once on the client')
+  const again = await build(t, { plugin: { rateLimit: { max: 2, redis, nameSpace: 'rl:' } } })
+  t.equal((await again.app.inject('/nowhere')).statusCode, 404)
+  t.same(redis.defined, ['errorEnvelopeCount 1'], 'a second app on the same client defines nothing again')
 })
 
 t.test('lets requests through without rate-limit headers while Redis fails, warning once per outage', async (t) => {
