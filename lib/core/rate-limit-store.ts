@@ -33,16 +33,20 @@ export interface RateLimitStore {
   child: (params: { routeId: string }) => RateLimitStore
 }
 
-// How many keys the in-memory store keeps (as @fastify/rate-limit's own):
-// the keys seen most recently, so that distinct keys cannot grow it.
+// How many keys the in-memory store keeps at most (as @fastify/rate-limit's
+// own), so that distinct keys cannot grow it.
 const MEMORY_STORE_KEYS = 5000
 
-interface Window { current: number, start: number }
+// A key's window, and what the last count answered: handed to the callback
+// as is, which reads it before the next count.
+interface Window { current: number, ttl: number, start: number }
 
 /**
- * The in-memory store: the windows of the 5,000 keys seen most recently,
- * in one `Map` whose order is the order of use. A key pushed out starts a
- * new window at its next request. Time is `Date.now()`.
+ * The in-memory store: up to 5,000 keys, those used most recently, in two
+ * generations of half that each (the newer one takes every key used; when
+ * it is full, it becomes the older one and the oldest generation is
+ * dropped). A count is one `Map` lookup; a key dropped starts a new window
+ * at its next request. Time is `Date.now()`.
  *
  * @example
  * ```ts
@@ -51,21 +55,40 @@ interface Window { current: number, start: number }
  * ```
  */
 export function memoryStore (maxKeys: number = MEMORY_STORE_KEYS): RateLimitStore {
-  const windows = new Map<string, Window>()
+  const generation = Math.max(1, Math.ceil(maxKeys / 2))
+  let newer = new Map<string, Window>()
+  let older = new Map<string, Window>()
+  function keep (key: string, window: Window): void {
+    newer.set(key, window)
+    if (newer.size >= generation) {
+      older = newer
+      newer = new Map()
+    }
+  }
+  function windowOf (key: string): Window | undefined {
+    const window = newer.get(key)
+    if (window !== undefined) return window
+    const kept = older.get(key)
+    if (kept !== undefined) {
+      older.delete(key)
+      keep(key, kept)
+    }
+    return kept
+  }
   return {
     incr: function countInMemory (key, callback, timeWindow) {
       const now = Date.now()
-      let window = windows.get(key)
-      if (window === undefined || window.start + timeWindow <= now) {
-        window = { current: 0, start: now }
-      } else {
-        // Moved to the end: the most recently used.
-        windows.delete(key)
+      let window = windowOf(key)
+      if (window === undefined) {
+        window = { current: 0, ttl: timeWindow, start: now }
+        keep(key, window)
+      } else if (window.start + timeWindow <= now) {
+        window.current = 0
+        window.start = now
       }
       window.current++
-      windows.set(key, window)
-      if (windows.size > maxKeys) windows.delete(windows.keys().next().value as string)
-      callback(null, { current: window.current, ttl: timeWindow - (now - window.start) })
+      window.ttl = timeWindow - (now - window.start)
+      callback(null, window)
     },
     child: function routeStore () {
       return memoryStore(maxKeys)
