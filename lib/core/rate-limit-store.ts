@@ -109,6 +109,7 @@ return {redis.call('INCR', KEYS[1]), ttl}
 `
 const COUNT_COMMAND = 'errorEnvelopeCount'
 
+// The script's answer: the count and the milliseconds left.
 type RedisReply = (error: Error | null, reply?: [number, number] | null) => void
 
 // The client with the command defined on it, as ioredis's defineCommand()
@@ -169,8 +170,12 @@ function prefixedStore (redis: CountingRedis, health: StoreHealth, prefix: strin
     incr: function countInRedis (key, callback, timeWindow) {
       storeCall<Counted>(health, function count (done) {
         redis[COUNT_COMMAND](prefix + key, timeWindow, function counted (error, reply) {
-          if (error !== null) done(error)
-          else done(null, { current: Number(reply?.[0]), ttl: Number(reply?.[1]) })
+          if (error !== null) {
+            done(error)
+            return
+          }
+          const [current, ttl] = reply as [number, number]
+          done(null, { current, ttl })
         })
       }, function probe (done) {
         redis.pttl(prefix + key, done)

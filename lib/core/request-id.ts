@@ -13,6 +13,10 @@ import { randomFillSync } from 'node:crypto'
  */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}$/
 
+// The package's own copy: a user's code can recompile the exported one
+// (`RegExp.prototype.compile`), never this.
+const ID_PATTERN = new RegExp(REQUEST_ID_PATTERN.source)
+
 // 15 random bytes are 20 base64url characters (15 is a multiple of 3, so a
 // block of them encodes to whole 20-character ids): 120 bits, unique across
 // processes without coordination.
@@ -67,7 +71,7 @@ function prefixedPool (): string {
  * ```
  */
 export function isValidRequestId (value: unknown): value is string {
-  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value)
+  return typeof value === 'string' && ID_PATTERN.test(value)
 }
 
 /**
