@@ -143,12 +143,11 @@ export interface RedisStoreOptions {
 /**
  * The Redis store, shared by every instance of the app: one script per
  * count (`PTTL`, then `INCR`, or `SET` with the window for a key's first
- * request), with a deadline
- * on every call (`storeCall()`). A call that fails, or does not answer
- * within `timeout`, calls back with a `RateLimitStoreError` in time,
- * whatever the driver does; Redis then counts as down, calls fail at once,
- * and one `PTTL` at a time goes to Redis in the background until one
- * answers.
+ * request), with a deadline on every call (`storeCall()`). A call that
+ * fails, or does not answer within `timeout`, calls back with a
+ * `RateLimitStoreError` in time, whatever the driver does; Redis then
+ * counts as down, calls fail at once, and one `PTTL` at a time goes to
+ * Redis in the background until one answers.
  *
  * Keys are `nameSpace` and the request's key; a route's own limit adds its
  * `routeId` and a dash.

@@ -54,7 +54,7 @@ export function storeHealth (options: Pick<StoreHealth, 'timeout' | 'onOutage' |
  * markDown(health, new Error('ECONNREFUSED'))
  * ```
  */
-export function markDown (health: StoreHealth, error: unknown): void {
+function markDown (health: StoreHealth, error: unknown): void {
   if (health.down) return
   health.down = true
   health.onOutage(error)
@@ -68,7 +68,7 @@ export function markDown (health: StoreHealth, error: unknown): void {
  * markUp(health)
  * ```
  */
-export function markUp (health: StoreHealth): void {
+function markUp (health: StoreHealth): void {
   if (!health.down) return
   health.down = false
   health.onRecovery()
