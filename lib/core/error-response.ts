@@ -23,12 +23,14 @@ export interface ResponseContext {
   accept: unknown
   /** The `Vary` the response has so far, which the `negotiate` format adds `Accept` to. */
   vary?: unknown
+  /** The answer's `envelopeHead()`, when the caller keeps it for an answer it sends again and again. */
+  head?: string
 }
 
 /**
- * The one rule of an error response's head and body, for every answer that
- * is written whole (the Express adapter's answers, the last-resort 500 of
- * both adapters, the answer of a request refused while the server closes,
+ * The one rule of an error response's head and body, for every answer of
+ * both adapters (their error handlers, their 404, 405 and 501, the
+ * last-resort 500, the answer of a request refused while the server closes,
  * the answer to what Node's parser rejects): the answer's own headers
  * (`Retry-After`, `Allow`, those of `errorHeaders`), the request id header,
  * `Vary: Accept` for `negotiate`, the content type of the format the
@@ -42,7 +44,7 @@ export interface ResponseContext {
  * ```
  */
 export function errorResponse (answer: NormalizedError, id: string, settings: CommonSettings, context: ResponseContext): ErrorResponse {
-  const { contentType, body } = errorBody(answer, id, settings.format, context.accept, settings.codeDocs)
+  const { contentType, body } = errorBody(answer, id, settings.format, context.accept, settings.codeDocs, context.head)
   const headers: Record<string, string> = { ...answer.headers }
   if (settings.requestIdHeader !== false) headers[settings.requestIdHeader] = id
   if (settings.format === 'negotiate') headers.vary = varyAccept(context.vary)

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import Negotiator from 'negotiator'
 import { clip } from './clip.js'
 import { codeFor, defaultCodes, specialCodes } from './codes.js'
-import { serializeEnvelope, type NormalizedError } from './envelope.js'
+import { closeEnvelope, envelopeHead, type NormalizedError } from './envelope.js'
 import type { CodeDocs } from './docs-options.js'
 import type { RequestPart } from './field-path.js'
 import { fail } from './option-checks.js'
@@ -184,7 +184,8 @@ const MEDIA_TYPES = ['application/json', 'application/problem+json']
 
 /**
  * The body and content type of an error answer in the format the request
- * gets.
+ * gets. `head` is the answer's `envelopeHead()`, when the caller keeps it
+ * for an answer it sends again and again: an envelope is closed onto it.
  *
  * @example
  * ```ts
@@ -192,10 +193,9 @@ const MEDIA_TYPES = ['application/json', 'application/problem+json']
  * // { contentType: 'application/problem+json; charset=utf-8', body: '{"type":"about:blank",...}' }
  * ```
  */
-export function errorBody (answer: NormalizedError, requestId: string, format: ErrorFormat, accept: unknown, docs?: CodeDocs): { contentType: string, body: string } {
-  return wantsProblem(format, accept)
-    ? { contentType: PROBLEM_TYPE, body: serializeProblem(answer, requestId, docs) }
-    : { contentType: ENVELOPE_TYPE, body: serializeEnvelope(answer, requestId, docs?.urlOf(answer.code)) }
+export function errorBody (answer: NormalizedError, requestId: string, format: ErrorFormat, accept: unknown, docs?: CodeDocs, head?: string): { contentType: string, body: string } {
+  if (wantsProblem(format, accept)) return { contentType: PROBLEM_TYPE, body: serializeProblem(answer, requestId, docs) }
+  return { contentType: ENVELOPE_TYPE, body: closeEnvelope(head ?? envelopeHead(answer), requestId, docs?.urlOf(answer.code)) }
 }
 
 /**

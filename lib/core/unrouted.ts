@@ -123,6 +123,27 @@ function notFoundAnswer (method: string, path: string, notFound: NotFoundSetting
 }
 
 /**
+ * The one decision for a request no route took, from its method, its path
+ * and the methods routed there (`allow`, an `Allow` value, `''` for none):
+ * - `OPTIONS` to a path routed for other methods: `undefined`, as the
+ *   request is answered 204 with `Allow`, no error;
+ * - a method outside `STANDARD_METHODS` that the path does not route: 501;
+ * - otherwise the 404 or 405 of `unroutedAnswer()`.
+ *
+ * @example
+ * ```ts
+ * unroutedDecision('DELETE', '/widgets/1', 'GET, HEAD') // the 405, Allow: GET, HEAD
+ * unroutedDecision('OPTIONS', '/widgets/1', 'GET, HEAD') // undefined: 204, Allow: GET, HEAD
+ * unroutedDecision('PURGE', '/widgets/1', 'GET, HEAD') // the 501
+ * ```
+ */
+export function unroutedDecision (method: string, path: string, allow: string, notFound: NotFoundSettings = defaultNotFound): NormalizedError | undefined {
+  if (allow !== '' && method === 'OPTIONS' && !routedFor(allow, method)) return undefined
+  if (!isStandardMethod(method) && !routedFor(allow, method)) return notImplementedAnswer(method)
+  return unroutedAnswer(method, path, allow, notFound)
+}
+
+/**
  * The 501 of a method no route handles anywhere it was asked.
  *
  * @example
@@ -130,7 +151,7 @@ function notFoundAnswer (method: string, path: string, notFound: NotFoundSetting
  * notImplementedAnswer('PROPFIND') // { status: 501, code: 'not_implemented', message: 'Method PROPFIND is not implemented', ... }
  * ```
  */
-export function notImplementedAnswer (method: string): NormalizedError {
+function notImplementedAnswer (method: string): NormalizedError {
   const answer = fromEntry(codeFor(501), `Method ${method} is not implemented`)
   clientCaused.add(answer)
   return answer
@@ -161,7 +182,7 @@ export function isClientCaused (answer: NormalizedError): boolean {
  * routedFor('GET, HEAD', 'HEAD') // true
  * ```
  */
-export function routedFor (allow: string, method: string): boolean {
+function routedFor (allow: string, method: string): boolean {
   return (', ' + allow + ', ').includes(', ' + method + ', ')
 }
 

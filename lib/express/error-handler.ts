@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { codeFor } from '../core/codes.js'
-import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
-import { logErrorResponse } from '../core/log-line.js'
+import { normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { mappedError } from '../core/options.js'
 import { readField } from '../core/safe-read.js'
 import { isBodyFailure, recognizeExpressError } from './express-errors.js'
 import { isRoutedRequest, type AppOf } from './not-found.js'
 import type { ExpressSettings } from './options.js'
-import { loggerOf, sendEnvelope } from './send-envelope.js'
+import { abortStartedResponse } from '../core/write-response.js'
+import { logLine, sendEnvelope } from './send-envelope.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 
 /**
@@ -41,7 +40,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf,
   // answers its own failure with the fixed 500 envelope.
   return function envelopeErrorHandler (error, req, res, _next) {
     if (res.headersSent) {
-      abortStartedResponse(error, req, res, settings)
+      abortStartedResponse(req, res, function logAborted (answer) { logLine(req, res, settings, answer, error) })
       return
     }
     // A body that could not be read, sent with a method or to a path no
@@ -53,7 +52,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf,
     const answer = normalizeError(mappedError(settings, error, req), normalizeSettings, res)
     if (readField(error, 'type') === 'request.aborted' || isClientGone(req, res)) {
       // Nobody is left to read an answer.
-      logGone(req, settings, answer, error)
+      logLine(req, res, settings, answer, error)
       return
     }
     sendEnvelope(req, res, answer, error, settings)
@@ -65,16 +64,4 @@ export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf,
 // ended), while its client still waits for the answer.
 function isClientGone (req: IncomingMessage, res: ServerResponse): boolean {
   return res.destroyed || req.socket?.destroyed === true
-}
-
-// Headers and part of the body are on the wire: cut the connection, so the
-// client sees a truncated response rather than an envelope glued to a body.
-function abortStartedResponse (error: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
-  logGone(req, settings, fromEntry(codeFor(500), 'Response aborted after its headers were sent'), error)
-  req.socket?.destroy()
-  res.destroy()
-}
-
-function logGone (req: IncomingMessage, settings: ExpressSettings, answer: ReturnType<typeof fromEntry>, error: unknown): void {
-  if (settings.logs) logErrorResponse(loggerOf(req, settings), settings, answer, error)
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { readField } from '../core/safe-read.js'
-import { allowValue, isStandardMethod, notImplementedAnswer, pathOf, routedFor, unroutedAnswer } from '../core/unrouted.js'
+import { allowValue, pathOf, unroutedAnswer, unroutedDecision } from '../core/unrouted.js'
 import { mountedRouter } from './sub-apps.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
@@ -47,18 +47,15 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
       return
     }
     const allow = allowOf(methods)
-    if (allow !== '' && method === 'OPTIONS' && !routedFor(allow, method)) {
+    const answer = unroutedDecision(method, path, allow, settings.notFound)
+    if (answer === undefined) {
       res.statusCode = 204
       res.setHeader('allow', allow)
       if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, requestIdOf(req, settings))
       res.end()
       return
     }
-    if (!isStandardMethod(method) && !routedFor(allow, method)) {
-      sendEnvelope(req, res, notImplementedAnswer(method), undefined, settings)
-      return
-    }
-    sendEnvelope(req, res, unroutedAnswer(method, path, allow, settings.notFound), undefined, settings)
+    sendEnvelope(req, res, answer, undefined, settings)
   }
 }
 

@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { codeFor } from '../core/codes.js'
 import type { NormalizedError } from '../core/envelope.js'
-import { errorResponse, type ErrorResponse } from '../core/error-response.js'
-import { beforeResponseDone } from '../core/response-done.js'
-import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
+import { errorResponse } from '../core/error-response.js'
 import { fromEntry } from '../core/normalize.js'
 import { dropSuccessHeaders } from '../core/success-headers.js'
 import { isLogger } from './logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import type { EnvelopeRequest } from './types.js'
-import type { TraceIds } from '../core/telemetry.js'
+import { logWhenDone, writeErrorResponse, writeLastResort } from '../core/write-response.js'
 import { reportExpressAnswer } from './telemetry.js'
 
 /**
@@ -26,9 +24,9 @@ import { reportExpressAnswer } from './telemetry.js'
 export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings): void {
   try {
     const id = requestIdOf(req, settings)
-    logWhenDone(req, res, settings, answer, thrown, reportExpressAnswer(req, settings, answer, thrown))
+    logLine(req, res, settings, answer, thrown)
     dropSuccessHeaders(res)
-    writeResponse(req, res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary') }))
+    writeErrorResponse(res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary') }), req.method)
   } catch (failure) {
     answerLastResort(failure, req, res, settings)
   }
@@ -43,45 +41,25 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
  * ```
  */
 export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
-  try {
+  writeLastResort(res, req.method, function lastResort () {
     const answer = fromEntry(codeFor(500))
-    logWhenDone(req, res, settings, answer, failure, reportExpressAnswer(req, settings, answer, failure))
-    // With its head sent, removing a header throws: the socket is cut below.
-    const id = requestIdOf(req, settings)
-    for (const name of res.getHeaderNames()) res.removeHeader(name)
-    writeResponse(req, res, errorResponse(answer, id, settings, { accept: req.headers.accept }))
-  } catch {
-    req.socket?.destroy()
-  }
+    logLine(req, res, settings, answer, failure)
+    return errorResponse(answer, requestIdOf(req, settings), settings, { accept: req.headers.accept })
+  })
 }
 
-// Onto the headers the response keeps (Set-Cookie, Vary, CORS), as
-// finalhandler writes its page.
-function writeResponse (req: IncomingMessage, res: ServerResponse, response: ErrorResponse): void {
-  res.statusCode = response.status
-  for (const name of Object.keys(response.headers)) res.setHeader(name, response.headers[name])
-  res.end(req.method === 'HEAD' ? undefined : response.body)
-}
-
-// One line per error response, written once the response is done; a second
-// answer to the same request (the last resort) replaces the pending line.
-const pendingLines = new WeakMap<IncomingMessage, { answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined }>()
-
-function logWhenDone (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined): void {
-  if (!settings.logs) return
-  const log = loggerOf(req, settings)
-  if (!shouldLogErrorResponse(log, settings, answer, thrown)) return
-  const waiting = pendingLines.has(req)
-  pendingLines.set(req, { answer, thrown, trace })
-  if (waiting) return
-  function writeLogLine (): void {
-    const line = pendingLines.get(req)
-    pendingLines.delete(req)
-    if (line !== undefined) logErrorResponse(log, settings, line.answer, line.thrown, line.trace)
-  }
-  // Called once the response is done, or at once if it already is, ahead of
-  // pino-http's "request completed" line.
-  beforeResponseDone(res, writeLogLine)
+/**
+ * The log line and the telemetry of an answer: the line is written once the
+ * response is done (`logWhenDone()`), and only when logging is on.
+ *
+ * @example
+ * ```ts
+ * logLine(req, res, settings, answer, thrown)
+ * ```
+ */
+export function logLine (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
+  const trace = reportExpressAnswer(req, settings, answer, thrown)
+  if (settings.logs) logWhenDone(req, res, loggerOf(req, settings), settings, answer, thrown, trace)
 }
 
 /**

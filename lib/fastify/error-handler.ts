@@ -1,10 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { codeFor } from '../core/codes.js'
-import { closeEnvelope, envelopeHead, type NormalizedError } from '../core/envelope.js'
+import type { NormalizedError } from '../core/envelope.js'
 import { createHeadCache } from '../core/head-cache.js'
-import { beforeResponseDone } from '../core/response-done.js'
-import { ENVELOPE_TYPE } from '../core/problem.js'
-import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { fromEntry, normalizeError, type NormalizeSettings } from '../core/normalize.js'
 import { dropSuccessHeaders } from '../core/success-headers.js'
 import { errorResponse } from '../core/error-response.js'
@@ -16,15 +13,8 @@ import { validatorOverflow } from './validator-overflow.js'
 import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
 import { mappedError } from '../core/options.js'
-import type { TraceIds } from '../core/telemetry.js'
+import { abortStartedResponse, logWhenDone, writeLastResort } from '../core/write-response.js'
 import { reportFastifyAnswer } from './telemetry.js'
-
-// Per-request state of the error path, kept beside the request rather than
-// on it: a property added to some requests and not others would give
-// Fastify's request objects a second shape on the hot path. Only written
-// when logging is on.
-interface LogLine { answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined }
-const pendingLines = new WeakMap<FastifyRequest, LogLine>()
 
 // Marks, in its config, each route that carries the route-level copy of the
 // handler: for such a route, the root copy runs only when the route copy's
@@ -81,7 +71,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, again: boolean): void {
     try {
       if (reply.raw.headersSent) {
-        abortStartedResponse(error, request, reply, settings)
+        abortStartedResponse(request.raw, reply.raw, function logAborted (answer) { logLine(request, reply, settings, answer, error) })
         return
       }
       if (again) {
@@ -187,43 +177,21 @@ export function sendEnvelope (
   answer: NormalizedError,
   thrown: unknown,
   settings: Settings,
-  head: string = envelopeHead(answer)
+  head?: string
 ): void {
-  logWhenDone(request, reply, settings, answer, thrown, reportFastifyAnswer(request, settings, answer, thrown))
+  logLine(request, reply, settings, answer, thrown)
   const id = requestIdOf(request, settings)
   reply.code(answer.status)
   dropSuccessHeaders(reply)
   dropSuccessHeaders(reply.raw)
-  if (settings.format !== 'envelope') {
-    const response = errorResponse(answer, id, settings, { accept: request.headers.accept, vary: reply.getHeader('vary') })
-    reply.headers(response.headers)
-    reply.send(response.body)
-    return
-  }
-  // The envelope from the head kept per answer (see bench/NOTES.md): the
-  // same headers and bytes as errorResponse() gives.
-  if (answer.headers !== undefined) reply.headers(answer.headers)
-  if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, id)
-  reply.header('content-type', ENVELOPE_TYPE)
-  reply.send(closeEnvelope(head, id, settings.codeDocs.urlOf(answer.code)))
+  const response = errorResponse(answer, id, settings, { accept: request.headers.accept, vary: reply.getHeader('vary'), head })
+  reply.headers(response.headers)
+  reply.send(response.body)
 }
 
-// One line per error response, written when the response is done, ahead of
-// Fastify's "request completed" line: when the
-// envelope cannot be sent (an onSend hook that throws on every response),
-// the last-resort answer replaces the pending line instead of adding one.
-// Nothing is kept, and no listener added, for a level that is off.
-function logWhenDone (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown, trace: TraceIds | undefined): void {
-  if (!shouldLogErrorResponse(request.log, settings, answer, thrown)) return
-  const waiting = pendingLines.has(request)
-  pendingLines.set(request, { answer, thrown, trace })
-  if (waiting) return
-  function writeLogLine (): void {
-    const line = pendingLines.get(request) as LogLine
-    pendingLines.delete(request)
-    logErrorResponse(request.log, settings, line.answer, line.thrown, line.trace)
-  }
-  beforeResponseDone(reply.raw, writeLogLine)
+// The log line, written once the response is done, and the telemetry of an answer.
+function logLine (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
+  logWhenDone(request, reply.raw, request.log, settings, answer, thrown, reportFastifyAnswer(request, settings, answer, thrown))
 }
 
 // The id the request got, or a new one by the settings' rule when a child
@@ -236,21 +204,11 @@ function requestIdOf (request: FastifyRequest, settings: Settings): string {
 // socket, past the hooks that failed, as Fastify's fallback handler does.
 function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
   const answer = fromEntry(codeFor(500))
-  logWhenDone(request, reply, settings, answer, error, reportFastifyAnswer(request, settings, answer, error))
+  logLine(request, reply, settings, answer, error)
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
-  const { status, headers, body } = errorResponse(answer, requestIdOf(request, settings), settings, { accept: request.headers.accept })
   reply.hijack()
-  reply.raw.writeHead(status, headers)
-  // Node sends no body to HEAD.
-  reply.raw.end(body)
-}
-
-// Headers and part of the body are on the wire: the only honest answer left
-// is to cut the connection, so the client sees a truncated response rather
-// than an envelope glued into the middle of a body.
-function abortStartedResponse (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
-  const answer = fromEntry(codeFor(500), 'Response aborted after its headers were sent')
-  logWhenDone(request, reply, settings, answer, error, reportFastifyAnswer(request, settings, answer, error))
-  reply.raw.destroy()
+  writeLastResort(reply.raw, request.method, function lastResort () {
+    return errorResponse(answer, requestIdOf(request, settings), settings, { accept: request.headers.accept })
+  })
 }

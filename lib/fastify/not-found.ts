@@ -3,7 +3,7 @@ import { envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { noteFallbackAnswer, sendEnvelope } from './error-handler.js'
 import { flatString } from '../core/flat-string.js'
 import type { Settings } from './options.js'
-import { isStandardMethod, notImplementedAnswer, pathOf, routedFor, STANDARD_METHODS, unroutedAnswer } from '../core/unrouted.js'
+import { isStandardMethod, pathOf, STANDARD_METHODS, unroutedDecision } from '../core/unrouted.js'
 
 // The routes are fixed once the server is ready, so the methods a path is
 // routed for never change: the answer is kept for the paths asked most
@@ -75,23 +75,18 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     const method = request.method
     const path = pathOf(request.url)
     const entry = answersFor(path)
-    if (entry.allow !== '' && method === 'OPTIONS' && !routedFor(entry.allow, method)) {
-      reply.code(204).header('allow', entry.allow)
-      if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
-      reply.send()
-      return
-    }
     let prepared = entry.byMethod.get(method)
     if (prepared === undefined) {
-      const standard = isStandardMethod(method)
-      if (!standard && !routedFor(entry.allow, method)) {
-        sendEnvelope(request, reply, notImplementedAnswer(method), undefined, settings)
+      const answer = unroutedDecision(method, path, entry.allow, settings.notFound)
+      if (answer === undefined) {
+        reply.code(204).header('allow', entry.allow)
+        if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
+        reply.send()
         return
       }
-      const answer = unroutedAnswer(method, path, entry.allow, settings.notFound)
       prepared = { answer, head: flatString(envelopeHead(answer)) }
       // Only the standard methods are kept: any token is a method.
-      if (standard) entry.byMethod.set(method, prepared)
+      if (isStandardMethod(method)) entry.byMethod.set(method, prepared)
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
   }

@@ -4,6 +4,7 @@ import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
 import { normalizeError } from '../core/normalize.js'
 import { errorResponse } from '../core/error-response.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
+import { writeErrorResponse } from '../core/write-response.js'
 import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { Settings } from './options.js'
 
@@ -37,9 +38,8 @@ function writeClosing (fastify: FastifyInstance, settings: Settings, req: Incomi
   const log = fastify.log.child({ request_id: id })
   if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
   // Every value here is checked already: the head cannot be refused.
-  const { status, headers, body } = errorResponse(answer, id, settings, { accept: req.headers.accept })
+  const response = errorResponse(answer, id, settings, { accept: req.headers.accept })
   // HTTP/2 has no Connection header: its session is closed by the server.
-  if (req.httpVersionMajor < 2) headers.connection = 'close'
-  res.writeHead(status, headers)
-  res.end(req.method === 'HEAD' ? undefined : body)
+  if (req.httpVersionMajor < 2) response.headers.connection = 'close'
+  writeErrorResponse(res, response, req.method)
 }
