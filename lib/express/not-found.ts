@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { readField } from '../core/safe-read.js'
-import { allowValue, pathOf, unroutedAnswer, unroutedDecision } from '../core/unrouted.js'
+import { allowValue, pathOf } from '../core/unrouted.js'
+import { pathAnswers, preparedUnrouted, type PathAnswers } from '../core/unrouted-answers.js'
 import { mountedRouter } from './sub-apps.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
@@ -37,38 +38,29 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
   // The reference page and its JSON are served from beforeRoutes(), not from
   // a route: their methods are added here, so another method gets the 405.
   const docsPaths = settings.docs === undefined ? [] : [settings.docs.path, `${settings.docs.path}.json`]
+  // Per set of methods routed at a path (one set per router and path, see
+  // routedMethods()): its `Allow` value and its prepared answers.
+  const prepared = new WeakMap<ReadonlySet<string>, PathAnswers>()
   return function envelopeNotFound (req, res) {
     // A server request always has both.
     const method = req.method as string
     const path = pathOf(req.url as string)
     const methods = methodsAt(appOf(req), req, docsPaths)
-    if (methods.has('*')) {
-      sendEnvelope(req, res, unroutedAnswer(method, path, '', settings.notFound), undefined, settings)
-      return
+    let entry = prepared.get(methods)
+    if (entry === undefined) {
+      entry = pathAnswers(allowValue(methods), methods.has('*'))
+      prepared.set(methods, entry)
     }
-    const allow = allowOf(methods)
-    const answer = unroutedDecision(method, path, allow, settings.notFound)
-    if (answer === undefined) {
+    const kept = preparedUnrouted(entry, method, path, settings.notFound)
+    if (kept === undefined) {
       res.statusCode = 204
-      res.setHeader('allow', allow)
+      res.setHeader('allow', entry.allow)
       if (settings.requestIdHeader !== false) res.setHeader(settings.requestIdHeader, requestIdOf(req, settings))
       res.end()
       return
     }
-    sendEnvelope(req, res, answer, undefined, settings)
+    sendEnvelope(req, res, kept.answer, undefined, settings, kept.head)
   }
-}
-
-// The Allow value of each remembered set of methods, made once.
-const allows = new WeakMap<ReadonlySet<string>, string>()
-
-function allowOf (methods: ReadonlySet<string>): string {
-  let allow = allows.get(methods)
-  if (allow === undefined) {
-    allow = allowValue(methods)
-    allows.set(methods, allow)
-  }
-  return allow
 }
 
 /** The app whose routes a request is routed by, whose router the walk starts in. */

@@ -14,19 +14,21 @@ import { reportExpressAnswer } from './telemetry.js'
 /**
  * Sends an answer as the envelope: its status and headers, the request id in
  * the header and the body, and one log line when the response is done. If
- * writing it fails, the fixed 500 envelope goes out instead.
+ * writing it fails, the fixed 500 envelope goes out instead. `head` is the
+ * answer's `envelopeHead()`, when the caller keeps it for an answer it sends
+ * again and again.
  *
  * @example
  * ```ts
  * sendEnvelope(req, res, normalizeError(notFound()), thrown, settings)
  * ```
  */
-export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings): void {
+export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings, head?: string): void {
   try {
     const id = requestIdOf(req, settings)
     logLine(req, res, settings, answer, thrown)
     dropSuccessHeaders(res)
-    writeErrorResponse(res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary') }), req.method)
+    writeErrorResponse(res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary'), head }), req.method)
   } catch (failure) {
     answerLastResort(failure, req, res, settings)
   }

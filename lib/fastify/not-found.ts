@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, preParsingHookHandler, RouteShorthandOptions } from 'fastify'
-import { envelopeHead, type NormalizedError } from '../core/envelope.js'
 import { noteFallbackAnswer, sendEnvelope } from './error-handler.js'
-import { flatString } from '../core/flat-string.js'
 import type { Settings } from './options.js'
-import { isStandardMethod, pathOf, STANDARD_METHODS, unroutedDecision } from '../core/unrouted.js'
+import { pathOf, STANDARD_METHODS } from '../core/unrouted.js'
+import { pathAnswers, preparedUnrouted, type PathAnswers } from '../core/unrouted-answers.js'
 
 // The routes are fixed once the server is ready, so the methods a path is
 // routed for never change: the answer is kept for the paths asked most
@@ -49,7 +48,7 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
   function answersFor (path: string): PathAnswers {
     let entry = byPath.get(path)
     if (entry !== undefined) return entry
-    entry = { allow: allowedMethods(fastify, probe, path).join(', '), byMethod: new Map() }
+    entry = pathAnswers(allowedMethods(fastify, probe, path).join(', '))
     if (path.length <= MAX_CACHED_PATH_LENGTH) {
       if (byPath.size >= MAX_CACHED_PATHS) byPath.delete(byPath.keys().next().value as string)
       byPath.set(path, entry)
@@ -75,32 +74,15 @@ export function installNotFound (fastify: FastifyInstance, settings: Settings, h
     const method = request.method
     const path = pathOf(request.url)
     const entry = answersFor(path)
-    let prepared = entry.byMethod.get(method)
+    const prepared = preparedUnrouted(entry, method, path, settings.notFound)
     if (prepared === undefined) {
-      const answer = unroutedDecision(method, path, entry.allow, settings.notFound)
-      if (answer === undefined) {
-        reply.code(204).header('allow', entry.allow)
-        if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
-        reply.send()
-        return
-      }
-      prepared = { answer, head: flatString(envelopeHead(answer)) }
-      // Only the standard methods are kept: any token is a method.
-      if (isStandardMethod(method)) entry.byMethod.set(method, prepared)
+      reply.code(204).header('allow', entry.allow)
+      if (settings.requestIdHeader !== false) reply.header(settings.requestIdHeader, request.id)
+      reply.send()
+      return
     }
     sendEnvelope(request, reply, prepared.answer, undefined, settings, prepared.head)
   }
-}
-
-interface PathAnswers {
-  allow: string
-  byMethod: Map<string, PreparedAnswer>
-}
-
-// Shared by every request that gets it: read, never changed.
-interface PreparedAnswer {
-  answer: NormalizedError
-  head: string
 }
 
 function allowedMethods (fastify: FastifyInstance, probe: readonly string[], url: string): string[] {
