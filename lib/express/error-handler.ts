@@ -6,7 +6,7 @@ import { isBodyFailure, recognizeExpressError } from './express-errors.js'
 import { isRoutedRequest, type AppOf } from './not-found.js'
 import type { ExpressSettings } from './options.js'
 import { abortStartedResponse } from '../core/write-response.js'
-import { logLine, sendEnvelope } from './send-envelope.js'
+import { recordAnswer, sendEnvelope } from './send-envelope.js'
 import type { ErrorMiddleware, Middleware } from './types.js'
 
 /**
@@ -40,7 +40,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf,
   // answers its own failure with the fixed 500 envelope.
   return function envelopeErrorHandler (error, req, res, _next) {
     if (res.headersSent) {
-      abortStartedResponse(req, res, function logAborted (answer) { logLine(req, res, settings, answer, error) })
+      abortStartedResponse(req, res, function recordAborted (answer) { recordAnswer(req, res, settings, answer, error) })
       return
     }
     // A body that could not be read, sent with a method or to a path no
@@ -52,7 +52,7 @@ export function errorHandlerMiddleware (settings: ExpressSettings, appOf: AppOf,
     const answer = normalizeError(mappedError(settings, error, req), normalizeSettings, res)
     if (readField(error, 'type') === 'request.aborted' || isClientGone(req, res)) {
       // Nobody is left to read an answer.
-      logLine(req, res, settings, answer, error)
+      recordAnswer(req, res, settings, answer, error)
       return
     }
     sendEnvelope(req, res, answer, error, settings)

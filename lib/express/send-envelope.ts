@@ -26,7 +26,7 @@ import { reportExpressAnswer } from './telemetry.js'
 export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings, head?: string): void {
   try {
     const id = requestIdOf(req, settings)
-    logLine(req, res, settings, answer, thrown)
+    recordAnswer(req, res, settings, answer, thrown)
     dropSuccessHeaders(res)
     writeErrorResponse(res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary'), head }), req.method)
   } catch (failure) {
@@ -45,7 +45,7 @@ export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer:
 export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
   writeLastResort(res, req.method, function lastResort () {
     const answer = fromEntry(codeFor(500))
-    logLine(req, res, settings, answer, failure)
+    recordAnswer(req, res, settings, answer, failure)
     return errorResponse(answer, requestIdOf(req, settings), settings, { accept: req.headers.accept })
   })
 }
@@ -56,10 +56,10 @@ export function answerLastResort (failure: unknown, req: IncomingMessage, res: S
  *
  * @example
  * ```ts
- * logLine(req, res, settings, answer, thrown)
+ * recordAnswer(req, res, settings, answer, thrown)
  * ```
  */
-export function logLine (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
+export function recordAnswer (req: IncomingMessage, res: ServerResponse, settings: ExpressSettings, answer: NormalizedError, thrown: unknown): void {
   const trace = reportExpressAnswer(req, settings, answer, thrown)
   if (settings.logs) logWhenDone(req, res, loggerOf(req, settings), settings, answer, thrown, trace)
 }

@@ -71,7 +71,7 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
   function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply, again: boolean): void {
     try {
       if (reply.raw.headersSent) {
-        abortStartedResponse(request.raw, reply.raw, function logAborted (answer) { logLine(request, reply, settings, answer, error) })
+        abortStartedResponse(request.raw, reply.raw, function recordAborted (answer) { recordAnswer(request, reply, settings, answer, error) })
         return
       }
       if (again) {
@@ -179,7 +179,7 @@ export function sendEnvelope (
   settings: Settings,
   head?: string
 ): void {
-  logLine(request, reply, settings, answer, thrown)
+  recordAnswer(request, reply, settings, answer, thrown)
   const id = requestIdOf(request, settings)
   reply.code(answer.status)
   dropSuccessHeaders(reply)
@@ -189,8 +189,8 @@ export function sendEnvelope (
   reply.send(response.body)
 }
 
-// The log line, written once the response is done, and the telemetry of an answer.
-function logLine (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
+// The telemetry of an answer, and its log line, written once the response is done.
+function recordAnswer (request: FastifyRequest, reply: FastifyReply, settings: Settings, answer: NormalizedError, thrown: unknown): void {
   logWhenDone(request, reply.raw, request.log, settings, answer, thrown, reportFastifyAnswer(request, settings, answer, thrown))
 }
 
@@ -204,7 +204,7 @@ function requestIdOf (request: FastifyRequest, settings: Settings): string {
 // socket, past the hooks that failed, as Fastify's fallback handler does.
 function answerLastResort (error: unknown, request: FastifyRequest, reply: FastifyReply, settings: Settings): void {
   const answer = fromEntry(codeFor(500))
-  logLine(request, reply, settings, answer, error)
+  recordAnswer(request, reply, settings, answer, error)
   // The client is gone: there is nobody left to answer.
   if (reply.raw.destroyed) return
   reply.hijack()
