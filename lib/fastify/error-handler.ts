@@ -79,7 +79,9 @@ export function installErrorHandler (fastify: FastifyInstance, settings: Setting
         return
       }
       const answer = validatorOverflow(error, request) ?? normalizeError(mappedError(settings, error, request), normalizeSettings, reply)
-      sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, headOf(answer))
+      // A problem-details body is never closed onto an envelope head.
+      const head = settings.format === 'problem' ? undefined : headOf(answer)
+      sendEnvelope(request, reply, answer, explainSerializationFailure(error, request, reply), settings, head)
     } catch (failure) {
       answerLastResort(failure, request, reply, settings)
     }
