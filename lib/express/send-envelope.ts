@@ -1,22 +1,67 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { codeFor } from '../core/codes.js'
 import type { NormalizedError } from '../core/envelope.js'
-import { errorResponse } from '../core/error-response.js'
-import { fromEntry } from '../core/normalize.js'
-import { dropSuccessHeaders } from '../core/success-headers.js'
+import { sendNodeAnswer, type NodeAnswerPort } from '../core/node-answer.js'
+import { normalizeError, type NormalizeSettings } from '../core/normalize.js'
+import { mappedError } from '../core/options.js'
+import { logWhenDone } from '../core/write-response.js'
+import { recognizeExpressError } from './express-errors.js'
 import { isLogger } from './logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
-import type { EnvelopeRequest } from './types.js'
-import { logWhenDone, writeErrorResponse, writeLastResort } from '../core/write-response.js'
 import { reportExpressAnswer } from './telemetry.js'
+import type { EnvelopeRequest } from './types.js'
+
+// The port of each settings object, built on first use: the error handler,
+// the 404/405/501 and the parser-error answer of one envelope share it.
+const ports = new WeakMap<ExpressSettings, NodeAnswerPort>()
 
 /**
- * Sends an answer as the envelope: its status and headers, the request id in
- * the header and the body, and one log line when the response is done. If
- * writing it fails, the fixed 500 envelope goes out instead. `head` is the
- * answer's `envelopeHead()`, when the caller keeps it for an answer it sends
- * again and again.
+ * The adapter's port to the core's answer path (`NodeAnswerPort`): Express's
+ * own errors recognised (`recognizeExpressError()`), a status set on the
+ * response before the throw kept, `mapError` applied, the id by the
+ * adapter's rule, and `recordAnswer()`.
+ *
+ * @example
+ * ```ts
+ * answerNodeError(expressPort(settings), req, res, err)
+ * ```
+ */
+export function expressPort (settings: ExpressSettings): NodeAnswerPort {
+  let port = ports.get(settings)
+  if (port !== undefined) return port
+  const normalizeSettings: NormalizeSettings = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
+    recognize: recognizeExpressError,
+    // A status set before the error, as `res.status(400); throw new Error('Title too long')`.
+    presetStatus: function statusSetOnResponse (res) {
+      return (res as ServerResponse).statusCode
+    }
+  }
+  port = {
+    settings,
+    answerOf: function answerOf (thrown, req, res) {
+      return normalizeError(mappedError(settings, thrown, req), normalizeSettings, res)
+    },
+    requestIdOf: function idOf (req) {
+      return requestIdOf(req, settings)
+    },
+    record: function record (req, res, answer, thrown) {
+      recordAnswer(req, res, settings, answer, thrown)
+    }
+  }
+  ports.set(settings, port)
+  return port
+}
+
+/**
+ * Sends an answer as the envelope (`sendNodeAnswer()` on the adapter's
+ * port): its status and headers, the request id in the header and the
+ * body, and one log line when the response is done. If writing it fails,
+ * the fixed 500 envelope goes out instead. `head` is the answer's
+ * `envelopeHead()`, when the caller keeps it for an answer it sends again
+ * and again.
  *
  * @example
  * ```ts
@@ -24,30 +69,7 @@ import { reportExpressAnswer } from './telemetry.js'
  * ```
  */
 export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings, head?: string): void {
-  try {
-    const id = requestIdOf(req, settings)
-    recordAnswer(req, res, settings, answer, thrown)
-    dropSuccessHeaders(res)
-    writeErrorResponse(res, errorResponse(answer, id, settings, { accept: req.headers.accept, vary: res.getHeader('vary'), head }), req.method)
-  } catch (failure) {
-    answerLastResort(failure, req, res, settings)
-  }
-}
-
-/**
- * The fixed 500 envelope, for when building or writing the answer failed.
- *
- * @example
- * ```ts
- * answerLastResort(failure, req, res, settings)
- * ```
- */
-export function answerLastResort (failure: unknown, req: IncomingMessage, res: ServerResponse, settings: ExpressSettings): void {
-  writeLastResort(res, req.method, function lastResort () {
-    const answer = fromEntry(codeFor(500))
-    recordAnswer(req, res, settings, answer, failure)
-    return errorResponse(answer, requestIdOf(req, settings), settings, { accept: req.headers.accept })
-  })
+  sendNodeAnswer(expressPort(settings), req, res, answer, thrown, head)
 }
 
 /**

@@ -1,4 +1,7 @@
+import bodyParser from '@koa/bodyparser'
+import Router from '@koa/router'
 import express from 'express'
+import Koa from 'koa'
 import Fastify from 'fastify'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,6 +12,7 @@ import swagger from '@fastify/swagger'
 import { codeFor, fastifyEnvelope, specialCodes, type CommonOptions, type RateLimitOptions, type UnderPressureOptions } from '../../index.js'
 import { problemErrors } from '../helper.js'
 import { errorEnvelope as expressEnvelope, getRequestId } from '../../express.js'
+import { koaEnvelope } from '../port/koa/koa-envelope.js'
 
 /**
  * A route declared once for both frameworks: a path in the syntax both
@@ -140,6 +144,41 @@ export const expressAdapter: Adapter = {
   }
 }
 
+/**
+ * The Koa adapter of `test/port/koa/`: six files on the core's answer path,
+ * proving the port `CONTRIBUTING.md` describes. It serves the cases of the
+ * answer path (errors, 404/405/501, request ids, log lines, the formats);
+ * validation, rate limits, overload, OpenAPI and the reference page are not
+ * part of it.
+ */
+export const koaAdapter: Adapter = {
+  name: 'koa',
+  async start (t, routes, { bodyLimit = BODY_LIMIT, ...options } = {}) {
+    const { logs, stream } = capture()
+    const app = new Koa()
+    const router = new Router()
+    const envelope = koaEnvelope({ ...options, logger: pino({ level: 'info' }, stream) })
+    app.use(envelope.beforeRoutes())
+    app.use(bodyParser({ enableTypes: ['json'], jsonLimit: bodyLimit }))
+    for (const route of routes) {
+      if (route.schema !== undefined || route.rateLimit !== undefined) throw new Error(`the Koa port has no validation or rate limits: ${route.method} ${route.path}`)
+      router[route.method.toLowerCase() as 'get'](route.path, async (ctx) => {
+        ctx.body = await route.handler({ body: ctx.request.body, query: ctx.query, params: ctx.params, setHeader: (name, value) => { ctx.set(name, value) }, requestId: ctx.state.requestId })
+      })
+    }
+    app.use(router.routes())
+    app.use(envelope.afterRoutes(router))
+    const server = app.listen(0, '127.0.0.1')
+    return {
+      base: await listening(t, server),
+      logs,
+      server,
+      close: async () => { await new Promise<void>((resolve) => { server.close(() => { resolve() }) }) },
+      openApi: () => { throw new Error('the Koa port has no OpenAPI document') }
+    }
+  }
+}
+
 const DOCUMENT_INFO = { title: 'Conformance', version: '1.0.0' }
 
 // The routes as a user of Express writes their OpenAPI document: each part a
@@ -237,5 +276,15 @@ function inFormat (adapter: Adapter, format: 'envelope' | 'problem' | 'negotiate
 /** Both adapters, in each format, the order the suite runs them in. */
 export const adapters: Adapter[] = (['envelope', 'problem', 'negotiate'] as const).flatMap((format) => [inFormat(fastifyAdapter, format), inFormat(expressAdapter, format)])
 
+/**
+ * Every adapter on the core's answer path, the Koa port included, in each
+ * format: for the cases of errors, unrouted requests, request ids and log
+ * lines.
+ */
+export const answerPathAdapters: Adapter[] = (['envelope', 'problem', 'negotiate'] as const).flatMap((format) => [inFormat(fastifyAdapter, format), inFormat(expressAdapter, format), inFormat(koaAdapter, format)])
+
 /** Both adapters, in the envelope format only. */
 export const envelopeAdapters: Adapter[] = [fastifyAdapter, expressAdapter]
+
+/** Every adapter on the core's answer path, the Koa port included, in the envelope format only. */
+export const answerPathEnvelopeAdapters: Adapter[] = [fastifyAdapter, expressAdapter, koaAdapter]

@@ -1,17 +1,18 @@
 import t from 'tap'
 import { contractErrors, waitFor } from '../helper.js'
-import { adapters } from './adapters.js'
+import { answerPathAdapters } from './adapters.js'
 import { cases, routes, type Case } from './failures.js'
 
-// One API, declared once in failures.ts, served by both adapters: every
-// failure must answer the same status, headers and envelope (the request id aside).
+// One API, declared once in failures.ts, served by every adapter (the Koa
+// port of test/port/koa/ included): every failure must answer the same
+// status, headers and envelope (the request id aside).
 
 async function send (base: string, c: Case): Promise<{ status: number, headers: Headers, text: string }> {
   const response = await fetch(base + c.path, { method: c.method ?? 'GET', headers: c.headers, body: c.body })
   return { status: response.status, headers: response.headers, text: await response.text() }
 }
 
-for (const adapter of adapters) {
+for (const adapter of answerPathAdapters) {
   t.test(`${adapter.name}: answers every failure with the same envelope`, async (t) => {
     const { base } = await adapter.start(t, routes)
     for (const c of cases) {
@@ -33,8 +34,8 @@ for (const adapter of adapters) {
   })
 }
 
-t.test('shows the real message of a 5xx with exposeServerErrors, on both', async (t) => {
-  for (const adapter of adapters) {
+t.test('shows the real message of a 5xx with exposeServerErrors, on every adapter', async (t) => {
+  for (const adapter of answerPathAdapters) {
     const { base } = await adapter.start(t, routes, { exposeServerErrors: true })
     const response = await fetch(base + '/thrown/plain-error')
     const body = await response.json()
@@ -42,9 +43,9 @@ t.test('shows the real message of a 5xx with exposeServerErrors, on both', async
   }
 })
 
-t.test('logs one line per error at the same level with the same fields, on both', async (t) => {
+t.test('logs one line per error at the same level with the same fields, on every adapter', async (t) => {
   const lines: Record<string, unknown[]> = {}
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     const { base, logs } = await adapter.start(t, routes)
     for (const [method, path] of [['GET', '/helper/not-found'], ['GET', '/thrown/plain-error'], ['GET', '/nothing-here'], ['PROPFIND', '/ok'], ['GET', '/helper/not-implemented']]) {
       const response = await fetch(base + path, { method })
@@ -58,7 +59,10 @@ t.test('logs one line per error at the same level with the same fields, on both'
       ;(lines[`${method} ${path}`] ??= []).push({ level: line.level, statusCode: line.statusCode, code: line.code, msg: line.msg, errType: line.err?.type, errMessage: line.err?.message, hasStack: typeof line.err?.stack === 'string' && line.err.stack.length > 0 })
     }
   }
-  for (const [request, [fastify, express]] of Object.entries(lines)) t.same(express, fastify, request)
+  for (const [request, [fastify, ...others]] of Object.entries(lines)) {
+    t.equal(others.length, answerPathAdapters.length - 1, `${request}: a line of every adapter`)
+    for (const other of others) t.same(other, fastify, request)
+  }
   t.same(Object.values(lines).map(([fastify]) => (fastify as { level: number }).level), [30, 50, 30, 30, 50],
     'a 404 or an unknown method is the client\'s doing; a thrown 5xx, a helper\'s 501 included, is the server\'s')
 })

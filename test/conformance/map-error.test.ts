@@ -1,7 +1,7 @@
 import t from 'tap'
 import { contractErrors } from '../helper.js'
 import { conflict, notFound } from '../../index.js'
-import { adapters, type Route } from './adapters.js'
+import { answerPathAdapters, type Route } from './adapters.js'
 
 // A database driver's errors, as an API meets them.
 class UniqueViolation extends Error {
@@ -23,7 +23,7 @@ function mapError (thrown: unknown): unknown {
   return undefined
 }
 
-for (const adapter of adapters) {
+for (const adapter of answerPathAdapters) {
   t.test(`${adapter.name}: answers what mapError turns a thrown error into, and the thrown error otherwise`, async (t) => {
     const { base, logs } = await adapter.start(t, routes, { mapError })
     const cases: Array<[string, string, number, object]> = [

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { contractErrors } from '../helper.js'
 import errorEnvelope from '../../index.js'
 import { errorEnvelope as expressEnvelope } from '../../express.js'
-import { adapters, type Route } from './adapters.js'
+import { answerPathAdapters, type Route } from './adapters.js'
 import { MisuseError, type MisuseCode } from '../../lib/core/misuse.js'
 
 // The 404 to a request no route took, as an API wants it to read: its own
@@ -18,7 +18,7 @@ async function answerOf (base: string, path: string, method = 'GET'): Promise<{ 
   return { status: response.status, body: await response.json(), id: response.headers.get('x-request-id') }
 }
 
-for (const adapter of adapters) {
+for (const adapter of answerPathAdapters) {
   t.test(`${adapter.name}: answers an unmatched path with the notFound option's code and message`, async (t) => {
     const { base } = await adapter.start(t, routes, {
       notFound: { code: 'route_not_found', message: (method, path) => `${method} ${path} is not part of this API; see https://docs.example.com/api` }

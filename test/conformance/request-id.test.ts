@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { contractErrors } from '../helper.js'
 import { rawRequest } from '../fixtures/raw-http.js'
 import { GENERATED_ID, invalidRequestIds } from '../fixtures/request-ids.js'
-import { adapters, envelopeAdapters, type LogLine, type Route, type RunningApp } from './adapters.js'
+import { answerPathAdapters, answerPathEnvelopeAdapters, type LogLine, type Route, type RunningApp } from './adapters.js'
 import { routes as failureRoutes } from './failures.js'
 
 // The request id on both adapters: read from the request when it is valid
@@ -45,7 +45,7 @@ async function errorLine (logs: LogLine[], id: string): Promise<LogLine | undefi
   return line
 }
 
-for (const adapter of envelopeAdapters) {
+for (const adapter of answerPathEnvelopeAdapters) {
   t.test(`${adapter.name}: gives each request a fresh generated id when none comes in`, async (t) => {
     const app = await adapter.start(t, routes)
     const ids = new Set<string>()
@@ -60,7 +60,7 @@ for (const adapter of envelopeAdapters) {
 }
 
 t.test('uses a valid incoming X-Request-Id in the body, the header, a 2xx and the log line, up to 128 characters', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     const app = await adapter.start(t, routes)
     for (const incoming of ['Client-42.a:b=c_d', 'my-trace-1', 'a'.repeat(128)]) {
       const failed = await notFound(t, app, { 'x-request-id': incoming })
@@ -72,7 +72,7 @@ t.test('uses a valid incoming X-Request-Id in the body, the header, a 2xx and th
 })
 
 t.test('echoes a generated id on a 2xx, the id the route reads', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     const app = await adapter.start(t, routes)
     const generated = await ok(app)
     t.match(generated.id, GENERATED_ID, adapter.name)
@@ -82,7 +82,7 @@ t.test('echoes a generated id on a 2xx, the id the route reads', async (t) => {
 
 for (const [name, value] of invalidRequestIds) {
   t.test(`replaces ${name} with a generated id, on both`, async (t) => {
-    for (const adapter of adapters) {
+    for (const adapter of answerPathAdapters) {
       const app = await adapter.start(t, routes)
       const { id, header } = await notFound(t, app, { 'x-request-id': value })
       t.match(id, GENERATED_ID, adapter.name)
@@ -105,7 +105,7 @@ t.test('replaces an id of UTF-8 bytes and a duplicated X-Request-Id header, sent
     ])],
     ['a duplicated header', Buffer.from('GET /helper/not-found HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Request-Id: first\r\nX-Request-Id: second\r\n\r\n')]
   ]
-  for (const adapter of envelopeAdapters) {
+  for (const adapter of answerPathEnvelopeAdapters) {
     const app = await adapter.start(t, routes)
     for (const [name, request] of requests) {
       const response = await rawRequest(Number(new URL(app.base).port), request)
@@ -119,7 +119,7 @@ t.test('replaces an id of UTF-8 bytes and a duplicated X-Request-Id header, sent
 })
 
 t.test('reads and echoes the header named by requestId.header, and not the default one', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     const app = await adapter.start(t, routes, { requestId: { header: 'X-Correlation-Id' } })
     const failed = await notFound(t, app, { 'x-correlation-id': 'corr-1', 'x-request-id': 'other-1' }, 'x-correlation-id')
     t.same(failed, { id: 'corr-1', header: 'corr-1' }, adapter.name)
@@ -131,7 +131,7 @@ t.test('reads and echoes the header named by requestId.header, and not the defau
 })
 
 t.test('generates every id when trustIncoming is false, under its own header too', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     for (const header of ['x-request-id', 'x-correlation-id']) {
       const app = await adapter.start(t, routes, { requestId: { header, trustIncoming: false } })
       const failed = await notFound(t, app, { [header]: 'client-1' }, header)
@@ -151,7 +151,7 @@ t.test('generates every id when trustIncoming is false, under its own header too
 })
 
 t.test('echoes no header and reads none when requestId.header is false', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     const app = await adapter.start(t, routes, { requestId: { header: false } })
     const { id, header } = await notFound(t, app, { 'x-request-id': 'client-1' })
     t.match(id, GENERATED_ID, adapter.name)
@@ -165,7 +165,7 @@ t.test('echoes no header and reads none when requestId.header is false', async (
 })
 
 t.test('uses the ids of a custom generate function; a valid incoming id still wins', async (t) => {
-  for (const adapter of adapters) {
+  for (const adapter of answerPathAdapters) {
     let n = 0
     const app = await adapter.start(t, routes, { requestId: { generate: () => `custom-${++n}` } })
     t.equal((await notFound(t, app)).id, 'custom-1', adapter.name)
@@ -184,7 +184,7 @@ const badGenerators: Array<[string, () => string]> = [
 ]
 for (const [name, generate] of badGenerators) {
   t.test(`falls back to a generated id when the custom generate ${name}`, async (t) => {
-    for (const adapter of adapters) {
+    for (const adapter of answerPathAdapters) {
       const app = await adapter.start(t, routes, { requestId: { generate } })
       const { id, header } = await notFound(t, app)
       t.match(id, GENERATED_ID, adapter.name)

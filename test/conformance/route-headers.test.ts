@@ -1,7 +1,7 @@
 import t from 'tap'
 import { contractErrors } from '../helper.js'
 import { badRequest, notFound } from '../../index.js'
-import { adapters, type Route } from './adapters.js'
+import { answerPathAdapters, type Route } from './adapters.js'
 
 // A route that set headers for the success it meant to send, then threw:
 // the error answer keeps none of them that describe that success.
@@ -49,7 +49,7 @@ const routes: Route[] = [
   }
 ]
 
-for (const adapter of adapters) {
+for (const adapter of answerPathAdapters) {
   t.test(`${adapter.name}: an error answer drops the headers a route set for its success`, async (t) => {
     const { base } = await adapter.start(t, routes)
 

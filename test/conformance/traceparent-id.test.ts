@@ -2,7 +2,7 @@ import t from 'tap'
 import type { IncomingMessage } from 'node:http'
 import { notFound, serverOptions } from '../../index.js'
 import { contractErrors } from '../helper.js'
-import { envelopeAdapters, type Route } from './adapters.js'
+import { answerPathEnvelopeAdapters, type Route } from './adapters.js'
 
 // requestId: { fromTraceparent: true }: the trace id of a valid W3C
 // traceparent is the request id when no valid X-Request-Id arrives, in the
@@ -14,7 +14,7 @@ const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`
 const routes: Route[] = [{ method: 'GET', path: '/widgets/:id', handler: () => { throw notFound('Widget w_1 not found') } }]
 const NOT_FOUND = { code: 'not_found', message: 'Widget w_1 not found', type: 'invalid_request_error' }
 
-for (const adapter of envelopeAdapters) {
+for (const adapter of answerPathEnvelopeAdapters) {
   t.test(`${adapter.name}: the traceparent's trace id is the request id, after a valid X-Request-Id`, async (t) => {
     const app = await adapter.start(t, routes, { requestId: { fromTraceparent: true } })
     const cases: Array<[Record<string, string>, string | RegExp]> = [

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { contractErrors } from '../helper.js'
 import { rawRequest } from '../fixtures/raw-http.js'
-import { envelopeAdapters, type Route } from './adapters.js'
+import { answerPathEnvelopeAdapters, type Route } from './adapters.js'
 
 const routes: Route[] = [
   { method: 'GET', path: '/ok', handler: () => ({ ok: true }) },
@@ -38,7 +38,7 @@ function envelopeOf (t: Test, response: { headers: Record<string, string>, body:
 
 type Test = Parameters<Parameters<typeof t.test>[1]>[0]
 
-for (const adapter of envelopeAdapters) {
+for (const adapter of answerPathEnvelopeAdapters) {
   t.test(`${adapter.name}: TRACE is a standard method: 405 with Allow on a routed path, 404 elsewhere`, async (t) => {
     const { base } = await adapter.start(t, routes)
     const [routed] = responsesIn((await rawRequest(portOf(base), 'TRACE /ok HTTP/1.1\r\nHost: x\r\n\r\n')).raw)

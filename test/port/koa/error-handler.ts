@@ -1,0 +1,81 @@
+import type { IncomingMessage } from 'node:http'
+import type { Middleware } from 'koa'
+import { answerNodeError, type NodeAnswerPort } from '../../../lib/core/node-answer.js'
+import { normalizeError, type NormalizeSettings } from '../../../lib/core/normalize.js'
+import { mappedError } from '../../../lib/core/options.js'
+import { reportErrorAnswer, type TelemetryPort } from '../../../lib/core/telemetry.js'
+import { logWhenDone } from '../../../lib/core/write-response.js'
+import { isBodyFailure, recognizeKoaError } from './koa-errors.js'
+import type { UnroutedAnswer } from './not-found.js'
+import type { KoaSettings } from './options.js'
+import { requestIdOf } from './request-id.js'
+
+// The route template @koa/router matched (`ctx._matchedRoute`), for the
+// telemetry of a request whose handler threw.
+const matchedRoutes = new WeakMap<IncomingMessage, string>()
+
+const koaTelemetry: TelemetryPort<IncomingMessage> = {
+  methodOf: (req) => req.method,
+  routeOf: (req) => matchedRoutes.get(req),
+  spanOf: () => undefined
+}
+
+/**
+ * The adapter's port to the core's answer path: Koa's body errors
+ * recognised, `mapError` applied, the id kept per request, telemetry and
+ * one log line per answer. No status is read off the response: Koa presets
+ * 404 on every response before any middleware runs.
+ *
+ * @example
+ * ```ts
+ * answerNodeError(koaPort(settings), ctx.req, ctx.res, thrown)
+ * ```
+ */
+export function koaPort (settings: KoaSettings): NodeAnswerPort {
+  const normalizeSettings: NormalizeSettings = {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
+    recognize: recognizeKoaError
+  }
+  return {
+    settings,
+    answerOf: (thrown, req) => normalizeError(mappedError(settings, thrown, req), normalizeSettings),
+    requestIdOf: (req) => requestIdOf(req, settings),
+    record: function record (req, res, answer, thrown) {
+      const trace = reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, req, koaTelemetry)
+      if (settings.logger !== undefined) logWhenDone(req, res, settings.logger.child({ request_id: requestIdOf(req, settings) }), settings, answer, thrown, trace)
+    }
+  }
+}
+
+/**
+ * The first middleware: gives the request its id (`ctx.state.requestId`,
+ * echoed in the header, 2xx included), and answers whatever the middleware
+ * after it threw or rejected with the envelope, written by the core in
+ * place of Koa's own answer (`ctx.respond = false`). A body that could not
+ * be read, on a request no route serves, gets the 404, 405 or 501 of
+ * `unrouted()` (once `afterRoutes()` gave it): the method or the path is
+ * wrong whatever the body held.
+ *
+ * @example
+ * ```ts
+ * app.use(errorMiddleware(port, () => unrouted))
+ * ```
+ */
+export function errorMiddleware (port: NodeAnswerPort, unrouted: () => UnroutedAnswer | undefined): Middleware {
+  const header = port.settings.requestIdHeader
+  return async function envelopeErrors (ctx, next) {
+    const id = port.requestIdOf(ctx.req)
+    ctx.state.requestId = id
+    if (header !== false) ctx.set(header, id)
+    try {
+      await next()
+    } catch (thrown) {
+      if (typeof ctx._matchedRoute === 'string') matchedRoutes.set(ctx.req, ctx._matchedRoute)
+      if (isBodyFailure(thrown) && unrouted()?.(ctx, true) === true) return
+      ctx.respond = false
+      answerNodeError(port, ctx.req, ctx.res, thrown)
+    }
+  }
+}
