@@ -45,7 +45,7 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
     // A server request always has both.
     const method = req.method as string
     const path = pathOf(req.url as string)
-    const methods = methodsAt(appOf(req), req, docsPaths)
+    const methods = methodsAt(appOf(req), path, docsPaths)
     let entry = prepared.get(methods)
     if (entry === undefined) {
       entry = pathAnswers(allowValue(methods), methods.has('*'))
@@ -67,17 +67,16 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
 export type AppOf = (req: IncomingMessage) => unknown
 
 /**
- * The methods routed at a request's path in `app`, as Express's router would
- * match it; `*` for a route of every method (`router.all()`). The set is
- * shared: read it, never change it.
+ * The methods routed at a request's path (`pathOf(req.url)`) in `app`, as
+ * Express's router would match it; `*` for a route of every method
+ * (`router.all()`). The set is shared: read it, never change it.
  *
  * @example
  * ```ts
- * methodsAt(req.app, req, []) // Set { 'GET', 'HEAD' }
+ * methodsAt(req.app, '/widgets/1', []) // Set { 'GET', 'HEAD' }
  * ```
  */
-export function methodsAt (app: unknown, req: IncomingMessage, docsPaths: readonly string[] = []): ReadonlySet<string> {
-  const path = pathOf(req.url as string)
+export function methodsAt (app: unknown, path: string, docsPaths: readonly string[] = []): ReadonlySet<string> {
   const methods = routedMethods(readField(app, 'router'), path)
   if (!docsPaths.includes(path)) return methods
   return new Set([...methods, 'GET', 'HEAD'])
@@ -93,7 +92,7 @@ export function methodsAt (app: unknown, req: IncomingMessage, docsPaths: readon
  * ```
  */
 export function isRoutedRequest (app: unknown, req: IncomingMessage): boolean {
-  const methods = methodsAt(app, req)
+  const methods = methodsAt(app, pathOf(req.url as string))
   return methods.has('*') || methods.has(req.method as string)
 }
 

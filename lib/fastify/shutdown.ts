@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { logErrorResponse, shouldLogErrorResponse } from '../core/log-line.js'
+import { answerNodeError, type NodeAnswerPort } from '../core/node-answer.js'
 import { normalizeError } from '../core/normalize.js'
-import { errorResponse } from '../core/error-response.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
-import { writeErrorResponse } from '../core/write-response.js'
+import { reportErrorAnswer, type TelemetryPort } from '../core/telemetry.js'
 import { requestIdFromHeaders } from '../core/traceparent.js'
+import { logWhenDone } from '../core/write-response.js'
 import type { Settings } from './options.js'
 
 /**
@@ -23,23 +23,44 @@ import type { Settings } from './options.js'
  * ```
  */
 export function installShutdown (fastify: FastifyInstance, settings: Settings): void {
+  const port = closingPort(fastify, settings)
   fastify.addHook('preClose', function refuseWhileClosing (done) {
     refuseRequests(fastify.server, function answerClosing (req: IncomingMessage, res: ServerResponse) {
-      writeClosing(fastify, settings, req, res)
+      answerNodeError(port, req, res, closingError())
     }, function isFastifyHandler (listener) { return listener === fastify.routing })
     done()
   })
 }
 
-function writeClosing (fastify: FastifyInstance, settings: Settings, req: IncomingMessage, res: ServerResponse): void {
-  const thrown = closingError()
-  const answer = normalizeError(thrown, { errorHeaders: settings.errorHeaders })
-  const id = requestIdFromHeaders(req.headers, settings)
-  const log = fastify.log.child({ request_id: id })
-  if (shouldLogErrorResponse(log, settings, answer, thrown)) logErrorResponse(log, settings, answer, thrown)
-  // Every value here is checked already: the head cannot be refused.
-  const response = errorResponse(answer, id, settings, { accept: req.headers.accept })
-  // HTTP/2 has no Connection header: its session is closed by the server.
-  if (req.httpVersionMajor < 2) response.headers.connection = 'close'
-  writeErrorResponse(res, response, req.method)
+// What the core's answer path needs of a request Fastify never sees: its id
+// by the settings' rule, kept for its answer and its log line; the line,
+// once the response is done, on a child of the app's logger; its telemetry
+// by the method alone (no route matched).
+function closingPort (fastify: FastifyInstance, settings: Settings): NodeAnswerPort {
+  const ids = new WeakMap<IncomingMessage, string>()
+  function requestIdOf (req: IncomingMessage): string {
+    let id = ids.get(req)
+    if (id === undefined) {
+      id = requestIdFromHeaders(req.headers, settings)
+      ids.set(req, id)
+    }
+    return id
+  }
+  return {
+    settings,
+    answerOf: function answerOf (thrown) {
+      return normalizeError(thrown, { errorHeaders: settings.errorHeaders })
+    },
+    requestIdOf,
+    record: function record (req, res, answer, thrown) {
+      const trace = reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, req, closingTelemetry)
+      logWhenDone(req, res, fastify.log.child({ request_id: requestIdOf(req) }), settings, answer, thrown, trace)
+    }
+  }
+}
+
+const closingTelemetry: TelemetryPort<IncomingMessage> = {
+  methodOf: (req) => req.method,
+  routeOf: () => undefined,
+  spanOf: () => undefined
 }

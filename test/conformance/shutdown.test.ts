@@ -2,6 +2,8 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import t, { type Test } from 'tap'
 import { contractErrors, waitFor } from '../helper.js'
+import { loadTelemetry } from '../../lib/core/telemetry.js'
+import { freshMetrics, pointsOf } from '../fixtures/otel.js'
 import { envelopeAdapters, type Route, type RunningApp } from './adapters.js'
 
 // While a server closes, the requests still arriving get a 503 envelope
@@ -103,6 +105,21 @@ for (const adapter of envelopeAdapters) {
     t.same(contractErrors(body), [])
     t.same(body, { error: { ...CLOSING, request_id: 'late-2' } })
     t.equal(raw.indexOf('HTTP/1.1 ', raw.indexOf('HTTP/1.1 ', 1) + 1), -1, 'one answer to the refused request, not two')
+  })
+
+  t.test(`${adapter.name}: the 503 of a request refused while closing is counted on the error metric, with no route`, async (t) => {
+    const reader = freshMetrics(t)
+    const held = gate()
+    const app = await adapter.start(t, held.routes)
+    // The adapter loads @opentelemetry/api at setup; this waits for the same load.
+    await loadTelemetry({ spans: true, metrics: true, logs: true, api: undefined })
+    const raw = await closeBetween(t, app, held, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-3\r\n\r\n')
+    const [, late] = responsesOf(raw)
+    t.equal(late.status, 503)
+    const body = JSON.parse(late.body)
+    t.same(contractErrors(body), [])
+    t.same(body, { error: { ...CLOSING, request_id: 'late-3' } })
+    t.same(await pointsOf(reader, 'error_envelope.errors'), [{ attributes: { 'error.type': 'service_unavailable', 'http.response.status_code': 503, 'http.request.method': 'GET' }, value: 1 }])
   })
 
   t.test(`${adapter.name}: under load, every answer while closing is a 200, the 503 envelope or a closed connection`, async (t) => {

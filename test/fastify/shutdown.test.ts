@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import { once } from 'node:events'
+import { EventEmitter, once } from 'node:events'
 import { createServer } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
@@ -159,14 +159,21 @@ t.test('writes no Connection header to an HTTP/2 request refused while closing',
   await app.register(errorEnvelope)
   await app.listen({ port: 0, host: '127.0.0.1' })
   await app.close()
-  // What Node's HTTP/2 compatibility layer hands the request listener.
+  // What Node's HTTP/2 compatibility layer hands the request listener: a
+  // stream with its headers, and no shouldKeepAlive of its own.
   const written: { headers: Record<string, string>, body?: string } = { headers: {} }
-  const res = {
+  const res = Object.assign(new EventEmitter(), {
     shouldKeepAlive: true,
     statusCode: 200,
+    headersSent: false,
+    destroyed: false,
+    writableFinished: false,
+    getHeader (name: string) { return written.headers[name] },
+    hasHeader (name: string) { return name in written.headers },
+    removeHeader (name: string) { delete written.headers[name] },
     setHeader (name: string, value: string) { written.headers[name] = value },
-    end (body: string) { written.body = body }
-  }
+    end (body: string) { written.body = body; res.writableFinished = true; res.emit('finish') }
+  })
   app.server.emit('request', { httpVersionMajor: 2, method: 'GET', url: '/x', headers: { 'x-request-id': 'h2-late' } }, res)
   t.equal(res.statusCode, 503)
   t.equal(written.headers.connection, undefined)
