@@ -37,15 +37,17 @@ export interface NodeAnswerPort {
 }
 
 /**
- * Sends an answer on Node's response: recorded once, the success headers
+ * Sends an answer on Node's response: recorded, the success headers
  * dropped, then `errorResponse()` written by `writeErrorResponse()`. When
  * building or writing it fails, the fixed 500 goes out instead
- * (`sendLastResort()`). `head` is the answer's `envelopeHead()`, when the
- * adapter keeps it for an answer it sends again and again.
+ * (`sendLastResort()`), recorded too: its log line replaces the pending one
+ * (`logWhenDone()`), and telemetry sees both. `head` is the answer's
+ * `envelopeHead()`, when the adapter keeps it for an answer it sends again
+ * and again.
  *
  * @example
  * ```ts
- * sendNodeAnswer(port, req, res, normalizeError(thrown, normalizeSettings, res), thrown)
+ * sendNodeAnswer(port, req, res, port.answerOf(thrown, req, res), thrown)
  * ```
  */
 export function sendNodeAnswer (port: NodeAnswerPort, req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, head?: string): void {
@@ -80,8 +82,9 @@ export function sendLastResort (port: NodeAnswerPort, req: IncomingMessage, res:
  * Answers what a request's handling threw, as finalhandler does: a
  * response whose head is already sent is cut (`abortStartedResponse()`), a
  * client that is gone gets nothing written, and any other gets the answer
- * of `port.answerOf()` by `sendNodeAnswer()`. Each is recorded once. Nothing
- * here throws.
+ * of `port.answerOf()` by `sendNodeAnswer()`. Each is recorded. Nothing here
+ * throws as long as the port's `answerOf` and `record` do not: write them so
+ * (`normalizeError()` never throws; guard a logger's `child()`).
  *
  * @example
  * ```ts

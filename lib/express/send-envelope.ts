@@ -11,8 +11,9 @@ import { requestIdOf } from './request-id.js'
 import { reportExpressAnswer } from './telemetry.js'
 import type { EnvelopeRequest } from './types.js'
 
-// The port of each settings object, built on first use: the error handler,
-// the 404/405/501 and the parser-error answer of one envelope share it.
+// The port of each settings object, built on first use: the error handler
+// (and through it the answer while the server closes) and the 404/405/501
+// of one envelope share it.
 const ports = new WeakMap<ExpressSettings, NodeAnswerPort>()
 
 /**

@@ -16,12 +16,20 @@ import { koaEnvelope } from '../port/koa/koa-envelope.js'
 
 const portDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'port', 'koa')
 
+// Every module a file names: static imports and re-exports, side-effect
+// imports, dynamic imports and require().
 function importsOf (file: string): string[] {
-  const source = readFileSync(join(portDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')
-  return [...source.matchAll(/^\s*(?:import|export)\s[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm)].map((match) => match[1])
+  const source = readFileSync(join(portDir, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const patterns = [
+    /^\s*(?:import|export)\s[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g
+  ]
+  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1]))
 }
 
-t.test('the Koa port is six files, importing only the core, Koa and its router', async (t) => {
+t.test('the Koa port is six files, importing only the core, Koa, its router and Node\'s own modules', async (t) => {
   const files = readdirSync(portDir).sort()
   t.same(files, ['error-handler.ts', 'koa-envelope.ts', 'koa-errors.ts', 'not-found.ts', 'options.ts', 'request-id.ts'])
   for (const file of files) {
@@ -40,7 +48,7 @@ t.test('the Koa port checks its options with the core\'s coded errors', async (t
   t.throws(() => koaEnvelope({ format: 'xml' as never }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_OPTION' })
 })
 
-t.test('the Koa port answers a route that called next() with the 404 of no route, and what Koa throws with its status', async (t) => {
+t.test('the Koa port answers a route that called next() with the 404 of no route, what Koa throws with its status, and a status set before a throw', async (t) => {
   const app = new Koa()
   const router = new Router()
   const envelope = koaEnvelope()
@@ -48,6 +56,9 @@ t.test('the Koa port answers a route that called next() with the 404 of no route
   router.get('/passes', async (_ctx, next) => { await next() })
   router.get('/thrown', (ctx) => { ctx.throw(402, 'Top up your account') })
   router.get('/thrown-5xx', (ctx) => { ctx.throw(503, 'pool exhausted at db-primary') })
+  // A status set before the throw, as on Express and Fastify; Koa's preset 404 is not one.
+  router.get('/preset', (ctx) => { ctx.status = 400; throw new Error('Title too long') })
+  router.get('/plain', () => { throw new Error('db down') })
   app.use(router.routes())
   app.use(envelope.afterRoutes(router))
   const server = app.listen(0, '127.0.0.1')
@@ -56,8 +67,10 @@ t.test('the Koa port answers a route that called next() with the 404 of no route
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const expected: Record<string, [number, object]> = {
     '/passes': [404, { code: 'not_found', message: 'No route for GET /passes', type: 'invalid_request_error' }],
+    '/preset': [400, { code: 'bad_request', message: 'Title too long', type: 'invalid_request_error' }],
     '/thrown': [402, { code: 'payment_required', message: 'Top up your account', type: 'invalid_request_error' }],
-    '/thrown-5xx': [503, { code: 'service_unavailable', message: 'Service unavailable', type: 'api_error' }]
+    '/thrown-5xx': [503, { code: 'service_unavailable', message: 'Service unavailable', type: 'api_error' }],
+    '/plain': [500, { code: 'internal_error', message: 'Internal server error', type: 'api_error' }]
   }
   for (const [path, [status, error]] of Object.entries(expected)) {
     const response = await fetch(base + path)
@@ -67,4 +80,31 @@ t.test('the Koa port answers a route that called next() with the 404 of no route
     t.same(contractErrors(body), [], `${path}: the contract`)
     t.same(body, { error: { ...error, request_id: response.headers.get('x-request-id') } }, `${path}: whole envelope`)
   }
+})
+
+t.test('the Koa port answers a Content-Encoding it cannot undo with the fixed 415, as Express does', async (t) => {
+  const bodyParser = (await import('@koa/bodyparser')).default
+  const app = new Koa()
+  const router = new Router()
+  const envelope = koaEnvelope()
+  app.use(envelope.beforeRoutes())
+  app.use(bodyParser({ enableTypes: ['json'] }))
+  router.post('/json', (ctx) => { ctx.body = { ok: true } })
+  app.use(router.routes())
+  app.use(envelope.afterRoutes(router))
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve() }) }))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const response = await fetch(base + '/json', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-unknown' }, body: '{}' })
+  const body = await response.json()
+  t.equal(response.status, 415)
+  t.same(contractErrors(body), [])
+  t.same(body, { error: { code: 'unsupported_media_type', message: 'Unsupported Content-Encoding', type: 'invalid_request_error', request_id: response.headers.get('x-request-id') } })
+  // The same body on a path no route serves: the path is wrong whatever the body held.
+  const unrouted = await fetch(base + '/nowhere', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-unknown' }, body: '{}' })
+  const unroutedBody = await unrouted.json()
+  t.equal(unrouted.status, 404)
+  t.same(contractErrors(unroutedBody), [])
+  t.same(unroutedBody, { error: { code: 'not_found', message: 'No route for POST /nowhere', type: 'invalid_request_error', request_id: unrouted.headers.get('x-request-id') } })
 })

@@ -38,7 +38,7 @@ interface Case {
   error: { code: string, message: string, type: string, param?: string, details?: unknown[], doc_url?: string }
   errorType: string
   /** The route template the metric carries, by adapter; none for a request no route matched. */
-  route?: string | { fastify?: string, express?: string }
+  route?: string | { fastify?: string, express?: string, koa?: string }
   /** The real message of what was thrown, for a 5xx's exception event. */
   thrown?: string
 }
@@ -77,7 +77,7 @@ async function start (t: Test, adapter: Adapter, telemetry?: false): Promise<Run
 }
 
 function routeOf (c: Case, adapter: string): string | undefined {
-  return typeof c.route === 'object' ? c.route[adapter as 'fastify' | 'express'] : c.route
+  return typeof c.route === 'object' ? c.route[adapter as 'fastify' | 'express' | 'koa'] : c.route
 }
 
 async function waitFor<T> (find: () => T | undefined): Promise<T | undefined> {

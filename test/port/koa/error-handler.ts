@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Middleware } from 'koa'
 import { answerNodeError, type NodeAnswerPort } from '../../../lib/core/node-answer.js'
 import { normalizeError, type NormalizeSettings } from '../../../lib/core/normalize.js'
@@ -6,13 +6,17 @@ import { mappedError } from '../../../lib/core/options.js'
 import { reportErrorAnswer, type TelemetryPort } from '../../../lib/core/telemetry.js'
 import { logWhenDone } from '../../../lib/core/write-response.js'
 import { isBodyFailure, recognizeKoaError } from './koa-errors.js'
-import type { UnroutedAnswer } from './not-found.js'
+import type { Routing } from './not-found.js'
 import type { KoaSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 
-// The route template @koa/router matched (`ctx._matchedRoute`), for the
-// telemetry of a request whose handler threw.
+// The route template of a request whose handler threw, for its telemetry.
 const matchedRoutes = new WeakMap<IncomingMessage, string>()
+
+// Responses whose status the app set before it threw (`ctx.status = 400`):
+// Koa presets 404 on every response, so only a status set on purpose
+// (`ctx.response._explicitStatus`) counts.
+const explicitStatuses = new WeakSet<ServerResponse>()
 
 const koaTelemetry: TelemetryPort<IncomingMessage> = {
   methodOf: (req) => req.method,
@@ -22,9 +26,8 @@ const koaTelemetry: TelemetryPort<IncomingMessage> = {
 
 /**
  * The adapter's port to the core's answer path: Koa's body errors
- * recognised, `mapError` applied, the id kept per request, telemetry and
- * one log line per answer. No status is read off the response: Koa presets
- * 404 on every response before any middleware runs.
+ * recognised, a status set before the throw kept, `mapError` applied, the
+ * id kept per request, telemetry and one log line per answer.
  *
  * @example
  * ```ts
@@ -36,11 +39,14 @@ export function koaPort (settings: KoaSettings): NodeAnswerPort {
     exposeServerErrors: settings.exposeServerErrors,
     errorHeaders: settings.errorHeaders,
     validationStatus: settings.validation.status,
-    recognize: recognizeKoaError
+    recognize: recognizeKoaError,
+    presetStatus: function statusSetOnPurpose (res) {
+      return explicitStatuses.has(res as ServerResponse) ? (res as ServerResponse).statusCode : undefined
+    }
   }
   return {
     settings,
-    answerOf: (thrown, req) => normalizeError(mappedError(settings, thrown, req), normalizeSettings),
+    answerOf: (thrown, req, res) => normalizeError(mappedError(settings, thrown, req), normalizeSettings, res),
     requestIdOf: (req) => requestIdOf(req, settings),
     record: function record (req, res, answer, thrown) {
       const trace = reportErrorAnswer(settings.telemetry, settings.codeDocs, answer, thrown, req, koaTelemetry)
@@ -54,16 +60,16 @@ export function koaPort (settings: KoaSettings): NodeAnswerPort {
  * echoed in the header, 2xx included), and answers whatever the middleware
  * after it threw or rejected with the envelope, written by the core in
  * place of Koa's own answer (`ctx.respond = false`). A body that could not
- * be read, on a request no route serves, gets the 404, 405 or 501 of
- * `unrouted()` (once `afterRoutes()` gave it): the method or the path is
- * wrong whatever the body held.
+ * be read, on a request no route serves, gets the 404, 405 or 501 of the
+ * router (once `afterRoutes()` gave it): the method or the path is wrong
+ * whatever the body held.
  *
  * @example
  * ```ts
- * app.use(errorMiddleware(port, () => unrouted))
+ * app.use(errorMiddleware(port, () => routes))
  * ```
  */
-export function errorMiddleware (port: NodeAnswerPort, unrouted: () => UnroutedAnswer | undefined): Middleware {
+export function errorMiddleware (port: NodeAnswerPort, routing: () => Routing | undefined): Middleware {
   const header = port.settings.requestIdHeader
   return async function envelopeErrors (ctx, next) {
     const id = port.requestIdOf(ctx.req)
@@ -72,8 +78,15 @@ export function errorMiddleware (port: NodeAnswerPort, unrouted: () => UnroutedA
     try {
       await next()
     } catch (thrown) {
-      if (typeof ctx._matchedRoute === 'string') matchedRoutes.set(ctx.req, ctx._matchedRoute)
-      if (isBodyFailure(thrown) && unrouted()?.(ctx, true) === true) return
+      const routes = routing()
+      if (routes !== undefined) {
+        if (isBodyFailure(thrown) && routes.answer(ctx, true)) return
+        // Only once the router ran and matched (`ctx.routeMatched`): a body
+        // parser mounted before it fails before any route is matched.
+        const route = ctx.routeMatched === true ? routes.routeOf(ctx) : undefined
+        if (route !== undefined) matchedRoutes.set(ctx.req, route)
+      }
+      if ((ctx.response as { _explicitStatus?: boolean })._explicitStatus === true) explicitStatuses.add(ctx.res)
       ctx.respond = false
       answerNodeError(port, ctx.req, ctx.res, thrown)
     }

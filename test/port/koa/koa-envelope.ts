@@ -2,7 +2,7 @@ import type { Middleware } from 'koa'
 import type Router from '@koa/router'
 import { loadTelemetry } from '../../../lib/core/telemetry.js'
 import { koaPort, errorMiddleware } from './error-handler.js'
-import { notFoundMiddleware, unroutedAnswer, type UnroutedAnswer } from './not-found.js'
+import { notFoundMiddleware, routing, type Routing } from './not-found.js'
 import { normalizeKoaOptions, type KoaEnvelopeOptions } from './options.js'
 
 /** What `koaEnvelope()` gives: the two middleware, in the order they are mounted. */
@@ -14,9 +14,12 @@ export interface KoaEnvelope {
 }
 
 /**
- * The Koa adapter: every failure of a Koa app answered with the envelope (or
- * problem details), through the core's answer path. Options are checked
- * here, once.
+ * The Koa adapter: what the middleware after `beforeRoutes()` throws, and
+ * every request no route of the router takes, answered with the envelope
+ * (or problem details) through the core's answer path. Options are checked
+ * here, once. Not covered: what Node's parser refuses, the answer while
+ * the server closes, a middleware mounted before `beforeRoutes()`, and a
+ * body stream that fails while Koa writes it.
  *
  * @example
  * ```ts
@@ -32,12 +35,12 @@ export function koaEnvelope (options?: KoaEnvelopeOptions): KoaEnvelope {
   // @opentelemetry/api, an optional peer, is loaded once, in the background.
   loadTelemetry(settings.telemetry)
   const port = koaPort(settings)
-  let unrouted: UnroutedAnswer | undefined
+  let routes: Routing | undefined
   return {
-    beforeRoutes: () => errorMiddleware(port, () => unrouted),
+    beforeRoutes: () => errorMiddleware(port, () => routes),
     afterRoutes: function afterRoutes (router) {
-      unrouted = unroutedAnswer(port, router)
-      return notFoundMiddleware(unrouted)
+      routes = routing(port, router)
+      return notFoundMiddleware(routes)
     }
   }
 }

@@ -4,9 +4,15 @@ import { fail, type KnownKeys } from '../../../lib/core/option-checks.js'
 /** A pino logger, or one with `child()` and pino's level methods. */
 export interface KoaLogger {
   child: (bindings: Record<string, unknown>) => KoaLogger
-  info: (...args: unknown[]) => void
+  fatal: (...args: unknown[]) => void
   error: (...args: unknown[]) => void
+  warn: (...args: unknown[]) => void
+  info: (...args: unknown[]) => void
+  debug: (...args: unknown[]) => void
+  trace: (...args: unknown[]) => void
 }
+
+const LOGGER_METHODS = ['child', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
 
 /**
  * Options of the Koa adapter: the common ones, and the logger.
@@ -40,8 +46,8 @@ const KNOWN: KnownKeys<KoaEnvelopeOptions> = { ...COMMON_OPTIONS, logger: true }
 export function normalizeKoaOptions (options: unknown): KoaSettings {
   const given = checkedOptions(options, KNOWN)
   const logger = given.logger
-  if (logger !== undefined && logger !== false && typeof (logger as KoaLogger).child !== 'function') {
-    fail('logger', 'a pino logger or false', logger)
+  if (logger !== undefined && logger !== false && !LOGGER_METHODS.every((method) => typeof (logger as Partial<KoaLogger>)[method] === 'function')) {
+    fail('logger', `a pino logger (${LOGGER_METHODS.join(', ')}) or false`, logger)
   }
   return { ...normalizeCommonOptions(given), logger: logger === undefined || logger === false ? undefined : logger as KoaLogger }
 }
