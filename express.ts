@@ -19,7 +19,7 @@
 export { errorEnvelope, type ExpressEnvelope, type RouteRateLimit } from './lib/express/error-envelope.js'
 export type { RateLimitHeaders, RateLimitKeyGenerator, RateLimitOptions, RateLimitRedis } from './lib/core/rate-limit-options.js'
 export type { ExpressEnvelopeOptions } from './lib/express/options.js'
-export type { EnvelopeLogger } from './lib/express/logger.js'
+export type { EnvelopeLogger } from './lib/core/logger.js'
 export { getLogger, getRequestId } from './lib/express/request-id.js'
 export type { RequestSchemas, ValidateMiddlewareOptions } from './lib/express/validate.js'
 export type { SchemaValue, ValidatedParts, ValidateMiddleware } from './lib/express/typed-request.js'

@@ -1,5 +1,5 @@
 import { booleanOption, checkKnownKeys, fail, nestedOption, objectOption, type KnownKeys } from './option-checks.js'
-import { defaultHeaderNames, refusedHeaderNames } from './normalize.js'
+import { defaultHeaderNames, refusedHeaderNames, type NormalizeSettings } from './normalize.js'
 import { generateRequestId, isValidRequestId } from './request-id.js'
 import { formatOption, type ErrorFormat } from './problem.js'
 import { normalizeDocsOptions, type CodeDocs, type DocsOptions, type DocsSettings } from './docs-options.js'
@@ -246,5 +246,26 @@ function checkedGenerator (generate: () => string): () => string {
       return generateRequestId()
     }
     return isValidRequestId(id) ? id : generateRequestId()
+  }
+}
+
+/**
+ * The settings of `normalizeError()` for an adapter: the common options it
+ * reads (`exposeServerErrors`, `errorHeaders`, `validation.status`), built
+ * here once for every adapter, and what only the adapter knows: its
+ * framework's errors (`recognize`), the status preset on its response
+ * (`presetStatus`), its schema failures (`fromValidation`).
+ *
+ * @example
+ * ```ts
+ * normalizeError(thrown, normalizerSettings(settings, { recognize: recognizeExpressError }), res)
+ * ```
+ */
+export function normalizerSettings (settings: CommonSettings, own: Pick<NormalizeSettings, 'recognize' | 'presetStatus' | 'fromValidation'> = {}): NormalizeSettings {
+  return {
+    exposeServerErrors: settings.exposeServerErrors,
+    errorHeaders: settings.errorHeaders,
+    validationStatus: settings.validation.status,
+    ...own
   }
 }

@@ -2,7 +2,7 @@ import { checkedOptions, COMMON_OPTIONS, normalizeCommonOptions, type CommonOpti
 import { booleanOption, fail, type KnownKeys } from '../core/option-checks.js'
 import { normalizeRateLimitOptions, type RateLimitOptions, type RateLimitSettings } from '../core/rate-limit-options.js'
 import { normalizeUnderPressureOptions, UNDER_PRESSURE_KEYS, type UnderPressureOptions, type UnderPressureSettings } from '../core/overload.js'
-import { isLogger, silentLogger, type EnvelopeLogger } from './logger.js'
+import { isLogger, silentLogger, type EnvelopeLogger } from '../core/logger.js'
 import type { EnvelopeRequest, ExpressRequest } from './types.js'
 
 // rate-limit-redis writes its keys in a format of its own; a prefix of

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { requestIdFromHeaders } from '../core/traceparent.js'
 import type { ExpressSettings } from './options.js'
 import { MisuseError } from '../core/misuse.js'
-import { isLogger, type EnvelopeLogger } from './logger.js'
+import { isLogger, type EnvelopeLogger } from '../core/logger.js'
 import type { EnvelopeRequest, Middleware } from './types.js'
 
 // The id handed out for a request (by the middleware, or by `genReqId` when

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NormalizedError } from '../core/envelope.js'
 import { sendNodeAnswer, type NodeAnswerPort } from '../core/node-answer.js'
-import { normalizeError, type NormalizeSettings } from '../core/normalize.js'
-import { mappedError } from '../core/options.js'
+import { normalizeError } from '../core/normalize.js'
+import { mappedError, normalizerSettings } from '../core/options.js'
 import { logWhenDone } from '../core/write-response.js'
 import { recognizeExpressError } from './express-errors.js'
-import { isLogger } from './logger.js'
+import { isLogger } from '../core/logger.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
 import { reportExpressAnswer } from './telemetry.js'
@@ -30,16 +30,13 @@ const ports = new WeakMap<ExpressSettings, NodeAnswerPort>()
 export function expressPort (settings: ExpressSettings): NodeAnswerPort {
   let port = ports.get(settings)
   if (port !== undefined) return port
-  const normalizeSettings: NormalizeSettings = {
-    exposeServerErrors: settings.exposeServerErrors,
-    errorHeaders: settings.errorHeaders,
-    validationStatus: settings.validation.status,
+  const normalizeSettings = normalizerSettings(settings, {
     recognize: recognizeExpressError,
     // A status set before the error, as `res.status(400); throw new Error('Title too long')`.
     presetStatus: function statusSetOnResponse (res) {
       return (res as ServerResponse).statusCode
     }
-  }
+  })
   port = {
     settings,
     answerOf: function answerOf (thrown, req, res) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { EnvelopeLogger } from './logger.js'
+import type { EnvelopeLogger } from '../core/logger.js'
 
 /**
  * A request as the adapter's middleware sees it: Node's request, with the

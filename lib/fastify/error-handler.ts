@@ -12,7 +12,7 @@ import { collectRouteErrors } from './route-validation.js'
 import { validatorOverflow } from './validator-overflow.js'
 import { recognizeFastifyError } from './fastify-errors.js'
 import { answerValidation } from '../core/validation.js'
-import { mappedError } from '../core/options.js'
+import { mappedError, normalizerSettings } from '../core/options.js'
 import { abortStartedResponse, logWhenDone, writeLastResort } from '../core/write-response.js'
 import { reportFastifyAnswer } from './telemetry.js'
 
@@ -143,10 +143,7 @@ const normalizers = new WeakMap<Settings, NormalizeSettings>()
 export function normalizeSettingsOf (settings: Settings): NormalizeSettings {
   let normalizer = normalizers.get(settings)
   if (normalizer !== undefined) return normalizer
-  normalizer = {
-    exposeServerErrors: settings.exposeServerErrors,
-    errorHeaders: settings.errorHeaders,
-    validationStatus: settings.validation.status,
+  normalizer = normalizerSettings(settings, {
     recognize: recognizeFastifyError,
     fromValidation: function fromValidation (error, reply) {
       const request = (reply as FastifyReply).request
@@ -158,7 +155,7 @@ export function normalizeSettingsOf (settings: Settings): NormalizeSettings {
     presetStatus: function statusSetOnReply (reply) {
       return (reply as FastifyReply).statusCode
     }
-  }
+  })
   normalizers.set(settings, normalizer)
   return normalizer
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { answerNodeError, type NodeAnswerPort } from '../core/node-answer.js'
 import { normalizeError } from '../core/normalize.js'
+import { normalizerSettings } from '../core/options.js'
 import { closingError, refuseRequests } from '../core/shutdown.js'
 import { reportErrorAnswer, type TelemetryPort } from '../core/telemetry.js'
 import { requestIdFromHeaders } from '../core/traceparent.js'
@@ -49,7 +50,7 @@ function closingPort (fastify: FastifyInstance, settings: Settings): NodeAnswerP
   return {
     settings,
     answerOf: function answerOf (thrown) {
-      return normalizeError(thrown, { errorHeaders: settings.errorHeaders })
+      return normalizeError(thrown, normalizerSettings(settings))
     },
     requestIdOf,
     record: function record (req, res, answer, thrown) {

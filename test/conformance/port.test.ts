@@ -1,10 +1,11 @@
+import bodyParser from '@koa/bodyparser'
 import Router from '@koa/router'
 import Koa from 'koa'
 import { readdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { contractErrors } from '../helper.js'
 import { koaEnvelope } from '../port/koa/koa-envelope.js'
 
@@ -48,23 +49,31 @@ t.test('the Koa port checks its options with the core\'s coded errors', async (t
   t.throws(() => koaEnvelope({ format: 'xml' as never }), { name: 'TypeError', code: 'ERR_ENVELOPE_INVALID_OPTION' })
 })
 
-t.test('the Koa port answers a route that called next() with the 404 of no route, what Koa throws with its status, and a status set before a throw', async (t) => {
+// A Koa app with the port mounted around `routes`, listening; its base URL.
+async function startKoa (t: Test, routes: (router: Router) => void, beforeRouter: Koa.Middleware[] = []): Promise<string> {
   const app = new Koa()
   const router = new Router()
   const envelope = koaEnvelope()
   app.use(envelope.beforeRoutes())
-  router.get('/passes', async (_ctx, next) => { await next() })
-  router.get('/thrown', (ctx) => { ctx.throw(402, 'Top up your account') })
-  router.get('/thrown-5xx', (ctx) => { ctx.throw(503, 'pool exhausted at db-primary') })
-  // A status set before the throw, as on Express and Fastify; Koa's preset 404 is not one.
-  router.get('/preset', (ctx) => { ctx.status = 400; throw new Error('Title too long') })
-  router.get('/plain', () => { throw new Error('db down') })
+  for (const middleware of beforeRouter) app.use(middleware)
+  routes(router)
   app.use(router.routes())
   app.use(envelope.afterRoutes(router))
   const server = app.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve() }) }))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+t.test('the Koa port answers a route that called next() with the 404 of no route, what Koa throws with its status, and a status set before a throw', async (t) => {
+  const base = await startKoa(t, (router) => {
+    router.get('/passes', async (_ctx, next) => { await next() })
+    router.get('/thrown', (ctx) => { ctx.throw(402, 'Top up your account') })
+    router.get('/thrown-5xx', (ctx) => { ctx.throw(503, 'pool exhausted at db-primary') })
+    // A status set before the throw, as on Express and Fastify; Koa's preset 404 is not one.
+    router.get('/preset', (ctx) => { ctx.status = 400; throw new Error('Title too long') })
+    router.get('/plain', () => { throw new Error('db down') })
+  })
   const expected: Record<string, [number, object]> = {
     '/passes': [404, { code: 'not_found', message: 'No route for GET /passes', type: 'invalid_request_error' }],
     '/preset': [400, { code: 'bad_request', message: 'Title too long', type: 'invalid_request_error' }],
@@ -83,19 +92,9 @@ t.test('the Koa port answers a route that called next() with the 404 of no route
 })
 
 t.test('the Koa port answers a Content-Encoding it cannot undo with the fixed 415, as Express does', async (t) => {
-  const bodyParser = (await import('@koa/bodyparser')).default
-  const app = new Koa()
-  const router = new Router()
-  const envelope = koaEnvelope()
-  app.use(envelope.beforeRoutes())
-  app.use(bodyParser({ enableTypes: ['json'] }))
-  router.post('/json', (ctx) => { ctx.body = { ok: true } })
-  app.use(router.routes())
-  app.use(envelope.afterRoutes(router))
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve() }) }))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const base = await startKoa(t, (router) => {
+    router.post('/json', (ctx) => { ctx.body = { ok: true } })
+  }, [bodyParser({ enableTypes: ['json'] })])
   const response = await fetch(base + '/json', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'br-unknown' }, body: '{}' })
   const body = await response.json()
   t.equal(response.status, 415)

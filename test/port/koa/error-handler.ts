@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Middleware } from 'koa'
 import { answerNodeError, type NodeAnswerPort } from '../../../lib/core/node-answer.js'
-import { normalizeError, type NormalizeSettings } from '../../../lib/core/normalize.js'
-import { mappedError } from '../../../lib/core/options.js'
+import { normalizeError } from '../../../lib/core/normalize.js'
+import { mappedError, normalizerSettings } from '../../../lib/core/options.js'
 import { reportErrorAnswer, type TelemetryPort } from '../../../lib/core/telemetry.js'
 import { logWhenDone } from '../../../lib/core/write-response.js'
 import { isBodyFailure, recognizeKoaError } from './koa-errors.js'
@@ -35,15 +35,12 @@ const koaTelemetry: TelemetryPort<IncomingMessage> = {
  * ```
  */
 export function koaPort (settings: KoaSettings): NodeAnswerPort {
-  const normalizeSettings: NormalizeSettings = {
-    exposeServerErrors: settings.exposeServerErrors,
-    errorHeaders: settings.errorHeaders,
-    validationStatus: settings.validation.status,
+  const normalizeSettings = normalizerSettings(settings, {
     recognize: recognizeKoaError,
     presetStatus: function statusSetOnPurpose (res) {
       return explicitStatuses.has(res as ServerResponse) ? (res as ServerResponse).statusCode : undefined
     }
-  }
+  })
   return {
     settings,
     answerOf: (thrown, req, res) => normalizeError(mappedError(settings, thrown, req), normalizeSettings, res),

@@ -1,7 +1,7 @@
-import { readField } from '../core/safe-read.js'
+import { readField } from './safe-read.js'
 
 /**
- * What the adapter needs of a logger: pino's level methods and `child()`.
+ * What an adapter needs of a logger: pino's level methods and `child()`.
  *
  * @example
  * ```ts
@@ -42,7 +42,7 @@ export const silentLogger: EnvelopeLogger = Object.freeze({
 })
 
 /**
- * Whether a value can serve as the adapter's logger.
+ * Whether a value can serve as an adapter's logger.
  *
  * @example
  * ```ts
