@@ -5,7 +5,8 @@ import { pathAnswers, preparedUnrouted, type PathAnswers } from '../core/unroute
 import { mountedRouter } from './sub-apps.js'
 import type { ExpressSettings } from './options.js'
 import { requestIdOf } from './request-id.js'
-import { sendEnvelope } from './send-envelope.js'
+import { sendNodeAnswer } from '../core/node-answer.js'
+import { expressPort } from './send-envelope.js'
 import type { Middleware } from './types.js'
 
 // Routers nest no deeper than this in any app a person writes; past it the
@@ -41,6 +42,7 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
   // Per set of methods routed at a path (one set per router and path, see
   // routedMethods()): its `Allow` value and its prepared answers.
   const prepared = new WeakMap<ReadonlySet<string>, PathAnswers>()
+  const port = expressPort(settings)
   return function envelopeNotFound (req, res) {
     // A server request always has both.
     const method = req.method as string
@@ -59,7 +61,7 @@ export function notFoundMiddleware (settings: ExpressSettings, appOf: AppOf): Mi
       res.end()
       return
     }
-    sendEnvelope(req, res, kept.answer, undefined, settings, kept.head)
+    sendNodeAnswer(port, req, res, kept.answer, undefined, kept.head)
   }
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { NormalizedError } from '../core/envelope.js'
-import { sendNodeAnswer, type NodeAnswerPort } from '../core/node-answer.js'
+import type { NodeAnswerPort } from '../core/node-answer.js'
 import { normalizeError } from '../core/normalize.js'
 import { mappedError, normalizerSettings } from '../core/options.js'
 import { logWhenDone } from '../core/write-response.js'
@@ -51,23 +51,6 @@ export function expressPort (settings: ExpressSettings): NodeAnswerPort {
   }
   ports.set(settings, port)
   return port
-}
-
-/**
- * Sends an answer as the envelope (`sendNodeAnswer()` on the adapter's
- * port): its status and headers, the request id in the header and the
- * body, and one log line when the response is done. If writing it fails,
- * the fixed 500 envelope goes out instead. `head` is the answer's
- * `envelopeHead()`, when the caller keeps it for an answer it sends again
- * and again.
- *
- * @example
- * ```ts
- * sendEnvelope(req, res, normalizeError(notFound()), thrown, settings)
- * ```
- */
-export function sendEnvelope (req: IncomingMessage, res: ServerResponse, answer: NormalizedError, thrown: unknown, settings: ExpressSettings, head?: string): void {
-  sendNodeAnswer(expressPort(settings), req, res, answer, thrown, head)
 }
 
 /**

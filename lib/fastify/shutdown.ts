@@ -39,6 +39,7 @@ export function installShutdown (fastify: FastifyInstance, settings: Settings): 
 // by the method alone (no route matched).
 function closingPort (fastify: FastifyInstance, settings: Settings): NodeAnswerPort {
   const ids = new WeakMap<IncomingMessage, string>()
+  const normalizeSettings = normalizerSettings(settings)
   function requestIdOf (req: IncomingMessage): string {
     let id = ids.get(req)
     if (id === undefined) {
@@ -50,7 +51,7 @@ function closingPort (fastify: FastifyInstance, settings: Settings): NodeAnswerP
   return {
     settings,
     answerOf: function answerOf (thrown) {
-      return normalizeError(thrown, normalizerSettings(settings))
+      return normalizeError(thrown, normalizeSettings)
     },
     requestIdOf,
     record: function record (req, res, answer, thrown) {
